@@ -1,0 +1,300 @@
+/*
+ * cmd-spawn.c - vigil spawn: start an agent in a tmux session of its own.
+ *
+ * The row is inserted and the session created inside one IMMEDIATE
+ * transaction: a watchdog never sees the row without its session being at
+ * least in creation, and a failed launch leaves no row behind. Everything
+ * the user gave is checked before the store or tmux is touched.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "cmd.h"
+#include "config.h"
+#include "preset.h"
+#include "store.h"
+#include "tmux.h"
+
+#define TASK_MAX (1u << 20)
+
+static const struct option longopts[] = {
+	{"dir", required_argument, NULL, 'C'},
+	{"preset", required_argument, NULL, 'p'},
+	{"task", required_argument, NULL, 't'},
+	{"task-file", required_argument, NULL, 'T'},
+	{"restart", required_argument, NULL, 'r'},
+	{"no-restart", no_argument, NULL, 'n'},
+	{NULL, 0, NULL, 0},
+};
+
+struct spawn_args {
+	const char *name;
+	const char *dir;
+	const char *preset;
+	const char *task;
+	const char *task_file;
+	const char *restart;
+	int no_restart;
+	char **cmd; /* after "--", or NULL */
+};
+
+static int
+parse(struct vigil_ctx *ctx, int argc, char **argv, struct spawn_args *a)
+{
+	int dd = cmd_dashdash(argc, argv, "C:p:t:T:", longopts);
+	if (dd < argc) {
+		if (dd + 1 >= argc)
+			return cmd_fail(ctx, EX_USAGE, "'--' must be followed by a command");
+		a->cmd = argv + dd + 1;
+	}
+	int c;
+	while ((c = cmd_opts(ctx, dd, argv, "C:p:t:T:", longopts)) != -1) {
+		switch (c) {
+		case 'C':
+			a->dir = optarg;
+			break;
+		case 'p':
+			a->preset = optarg;
+			break;
+		case 't':
+			if (a->task)
+				return cmd_fail(ctx, EX_USAGE, "-t given twice");
+			a->task = optarg;
+			break;
+		case 'T':
+			a->task_file = optarg;
+			break;
+		case 'r':
+			a->restart = optarg;
+			break;
+		case 'n':
+			a->no_restart = 1;
+			break;
+		default:
+			return EX_USAGE;
+		}
+	}
+	if (optind >= dd)
+		return cmd_fail(ctx, EX_USAGE, "usage: vigil spawn NAME [-C DIR] [-p PRESET] "
+		    "[-t TEXT | -T FILE] [--restart POLICY] [--no-restart] [-- CMD [ARG...]]");
+	if (optind + 1 < dd)
+		return cmd_fail(ctx, EX_USAGE, "unexpected argument '%s' (a command goes after '--')",
+		    argv[optind + 1]);
+	a->name = argv[optind];
+	return 0;
+}
+
+static int
+check(struct vigil_ctx *ctx, struct spawn_args *a, struct preset **preset,
+    struct strv *cmdv, char **dir, char **task)
+{
+	char why[VIGIL_ERR_LEN];
+	if (name_check(a->name, why) == -1)
+		return cmd_fail(ctx, EX_USAGE, "%s", why);
+	if (a->task && a->task_file)
+		return cmd_fail(ctx, EX_USAGE, "-t and -T cannot be used together");
+	if (a->restart && a->no_restart && strcmp(a->restart, "no") != 0)
+		return cmd_fail(ctx, EX_USAGE, "--restart %s and --no-restart conflict",
+		    a->restart);
+	if (a->restart && strcmp(a->restart, "on-failure") && strcmp(a->restart, "always") &&
+	    strcmp(a->restart, "no"))
+		return cmd_fail(ctx, EX_USAGE,
+		    "invalid restart policy '%s': use on-failure, always or no", a->restart);
+	const char *pname = a->preset ? a->preset : a->cmd ? "shell" : "claude";
+	*preset = config_preset(ctx->cfg, pname);
+	if (*preset == NULL)
+		return cmd_fail(ctx, EX_USAGE, "unknown preset '%s'", pname);
+
+	/* The working directory, absolute, so the record means the same anywhere. */
+	const char *d = a->dir ? a->dir : ".";
+	struct stat st;
+	if (stat(d, &st) == -1)
+		return cmd_fail(ctx, EX_NOINPUT, "cannot use dir '%s': %s", d, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return cmd_fail(ctx, EX_NOINPUT, "cannot use dir '%s': not a directory", d);
+	char real[PATH_MAX];
+	if (realpath(d, real) == NULL)
+		return cmd_fail(ctx, EX_NOINPUT, "cannot use dir '%s': %s", d, strerror(errno));
+	*dir = xstrdup(real);
+
+	if (a->cmd) {
+		strv_copy(cmdv, a->cmd);
+	} else if (preset_argv(*preset, cmdv, why) == -1) {
+		return cmd_fail(ctx, EX_DATAERR, "preset '%s': %s", pname, why);
+	}
+	for (size_t i = 0; i < cmdv->n; i++)
+		if (!utf8_valid(cmdv->v[i], strlen(cmdv->v[i])))
+			return cmd_fail(ctx, EX_DATAERR, "the command is not valid UTF-8");
+
+	if (a->task_file) {
+		struct buf b = {0};
+		if (read_file(a->task_file, TASK_MAX, &b, why) == -1) {
+			buf_free(&b);
+			return cmd_fail(ctx, errno == ENOENT || errno == EISDIR ||
+			    errno == EACCES ? EX_NOINPUT : EX_DATAERR, "task file: %s", why);
+		}
+		*task = buf_steal(&b);
+	} else if (a->task) {
+		*task = xstrdup(a->task);
+	}
+	if (*task && !utf8_valid(*task, strlen(*task)))
+		return cmd_fail(ctx, EX_DATAERR, "the task text is not valid UTF-8");
+	if (*task && strlen(*task) > TASK_MAX)
+		return cmd_fail(ctx, EX_DATAERR, "the task text is longer than 1 MiB");
+
+	/* The program must exist where tmux will look for it. */
+	const char *prog = cmdv->v[0];
+	char *found = NULL;
+	if (strchr(prog, '/') && prog[0] != '/') {
+		char *p = xasprintf("%s/%s", *dir, prog);
+		found = access(p, X_OK) == 0 ? p : (free(p), NULL);
+	} else {
+		found = find_in_path(prog);
+	}
+	if (found == NULL)
+		return cmd_fail(ctx, EX_UNAVAILABLE, "program '%s' not found%s (preset %s)",
+		    prog, strchr(prog, '/') ? "" : " on PATH", pname);
+	free(found);
+	return 0;
+}
+
+static int
+cmd_spawn_exec(struct vigil_ctx *ctx, int argc, char **argv)
+{
+	struct spawn_args a = {0};
+	struct preset *preset = NULL;
+	struct strv cmdv = {0};
+	char *dir = NULL, *task = NULL, *json = NULL;
+	struct agent ag = {0};
+	int rc;
+
+	if ((rc = parse(ctx, argc, argv, &a)) != 0)
+		goto out;
+	if ((rc = check(ctx, &a, &preset, &cmdv, &dir, &task)) != 0)
+		goto out;
+	if ((rc = ctx_need(ctx, CMD_NEEDSTORE | CMD_NEEDTMUX)) != 0)
+		goto out;
+
+	int64_t now = now_ms();
+	json = argv_to_json(cmdv.v);
+	ag.name = xstrdup(a.name);
+	ag.state = xstrdup(ST_BOOTING);
+	ag.preset = xstrdup(preset->name);
+	ag.dir = xstrdup(dir);
+	ag.argv = xstrdup(json);
+	ag.task = task ? xstrdup(task) : NULL;
+	ag.restart = xstrdup(a.no_restart ? "no" : a.restart ? a.restart : "on-failure");
+	ag.created = ag.state_since = ag.last_change = ag.last_seen = now;
+	ag.exit_code = -1;
+
+	if ((rc = store_begin(ctx->store, ctx->err)) != 0) {
+		rc = cmd_store_code(rc);
+		goto out;
+	}
+	struct agent old;
+	rc = store_agent_get(ctx->store, a.name, &old, ctx->err);
+	if (rc == 0) {
+		store_rollback(ctx->store);
+		rc = cmd_fail(ctx, 1, "agent '%s' exists (%s); pick another name, or "
+		    "'vigil rm %s' first", a.name, old.state, a.name);
+		agent_free_fields(&old);
+		goto out;
+	}
+	if (rc < 0) {
+		store_rollback(ctx->store);
+		rc = cmd_store_code(rc);
+		goto out;
+	}
+	char why[VIGIL_ERR_LEN];
+	int has = tmux_has_session(ctx->tmux, a.name, why);
+	if (has != 0) {
+		store_rollback(ctx->store);
+		rc = has == 1 ? cmd_fail(ctx, 1, "tmux session '%s' already exists on socket '%s'",
+		    a.name, ctx->socket) : cmd_fail(ctx, 1, "%s", why);
+		goto out;
+	}
+	if ((rc = store_agent_insert(ctx->store, &ag, ctx->err)) != 0) {
+		store_rollback(ctx->store);
+		rc = cmd_store_code(rc);
+		goto out;
+	}
+	struct agent_env env = {ctx->home, ctx->socket, ctx->cfg->path};
+	if ((rc = agent_launch(ctx->tmux, &env, &ag, cmdv.v, now, why)) != 0) {
+		store_rollback(ctx->store);
+		rc = cmd_fail(ctx, rc == TMUX_TIMEOUT ? EX_TEMPFAIL : 1,
+		    "cannot start '%s': %s", a.name, why);
+		goto out;
+	}
+	struct buf detail = {0};
+	for (size_t i = 0; i < cmdv.n; i++) {
+		if (i)
+			buf_puts(&detail, " ");
+		quote_word(&detail, cmdv.v[i]);
+	}
+	if (task)
+		ag.pending = xstrdup(task);
+	rc = store_agent_update(ctx->store, &ag, ctx->err);
+	if (rc == 0)
+		rc = store_event_add(ctx->store, now, a.name, "spawn", 0, detail.data, ctx->err);
+	buf_free(&detail);
+	if (rc == 0)
+		rc = store_commit(ctx->store, ctx->err);
+	if (rc != 0) {
+		/* No row, no session: undo the launch. */
+		store_rollback(ctx->store);
+		tmux_kill_session(ctx->tmux, a.name, NULL);
+		rc = cmd_store_code(rc);
+		goto out;
+	}
+	printf("spawned %s (pid %d) in tmux session '%s' on socket '%s'\n", a.name, ag.pid,
+	    a.name, ctx->socket);
+	fflush(stdout);
+
+	if (task) {
+		/* Type the task once the CLI is drawn and waiting. */
+		char target[64];
+		agent_target(&ag, target, sizeof target);
+		int ready = agent_wait_ready(ctx->tmux, target, 300, ctx->cfg->ready_timeout, why);
+		int submitted = 0;
+		if (ready >= 0 && agent_send(ctx->tmux, target, task, ctx->cfg->confirm,
+		    &submitted, why) == 0) {
+			if (store_begin(ctx->store, NULL) == 0) {
+				struct agent cur;
+				if (store_agent_get(ctx->store, a.name, &cur, NULL) == 0) {
+					free(cur.pending);
+					cur.pending = NULL;
+					store_agent_update(ctx->store, &cur, NULL);
+					agent_free_fields(&cur);
+				}
+				store_commit(ctx->store, NULL);
+			}
+		} else {
+			fprintf(stderr, "vigil: spawn: warning: task not typed yet (%s); "
+			    "the watchdog will type it\n", why);
+		}
+	}
+	rc = 0;
+out:
+	agent_free_fields(&ag);
+	strv_free(&cmdv);
+	free(dir);
+	free(task);
+	free(json);
+	return rc;
+}
+
+const struct vigil_cmd cmd_spawn_entry = {
+	.name = "spawn",
+	.usage = "NAME [-C DIR] [-p PRESET] [-t TEXT|-T FILE] [-- CMD...]",
+	.summary = "start an agent in tmux session NAME",
+	.flags = CMD_NEEDSTORE | CMD_NEEDTMUX,
+	.exec = cmd_spawn_exec,
+};

@@ -1,0 +1,140 @@
+/*
+ * cmd-stop.c - vigil stop and vigil rm. stop records the state first and
+ * kills the session after, so a watchdog never mistakes a stop for a death
+ * and restarts the agent. rm forgets a stopped agent; its events stay.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "agent.h"
+#include "cmd.h"
+#include "store.h"
+#include "tmux.h"
+
+static const struct option stop_longopts[] = {
+	{"reason", required_argument, NULL, 'r'},
+	{NULL, 0, NULL, 0},
+};
+
+static int
+cmd_stop_exec(struct vigil_ctx *ctx, int argc, char **argv)
+{
+	const char *reason = NULL;
+	int c, rc;
+	while ((c = cmd_opts(ctx, argc, argv, "", stop_longopts)) != -1) {
+		if (c == 'r')
+			reason = optarg;
+		else
+			return EX_USAGE;
+	}
+	if (argc - optind != 1)
+		return cmd_fail(ctx, EX_USAGE, "usage: vigil stop NAME [--reason TEXT]");
+	if (reason && !utf8_valid(reason, strlen(reason)))
+		return cmd_fail(ctx, EX_DATAERR, "the reason is not valid UTF-8");
+	if (reason && strlen(reason) > 4096)
+		return cmd_fail(ctx, EX_DATAERR, "the reason is longer than 4096 bytes");
+	const char *name = argv[optind];
+	struct agent a;
+	if ((rc = cmd_agent(ctx, name, CMD_NEEDTMUX, &a)) != 0)
+		return rc;
+	agent_free_fields(&a);
+
+	if ((rc = store_begin(ctx->store, ctx->err)) != 0)
+		return cmd_store_code(rc);
+	/* Read again under the lock: the watchdog may have moved it meanwhile. */
+	if ((rc = store_agent_get(ctx->store, name, &a, ctx->err)) != 0) {
+		store_rollback(ctx->store);
+		return rc == 1 ? cmd_fail(ctx, 1, "no such agent '%s'", name) : cmd_store_code(rc);
+	}
+	int was_stopped = strcmp(a.state, ST_STOPPED) == 0;
+	int64_t now = now_ms();
+	if (!was_stopped) {
+		free(a.state);
+		a.state = xstrdup(ST_STOPPED);
+		a.state_since = now;
+		a.tier = 0;
+		a.next_at = 0;
+		a.stall_since = 0;
+		free(a.note);
+		a.note = reason ? xstrdup(reason) : NULL;
+		rc = store_agent_update(ctx->store, &a, ctx->err);
+		if (rc == 0)
+			rc = store_event_add(ctx->store, now, name, "stop", 0,
+			    reason ? reason : "by hand", ctx->err);
+	}
+	if (rc == 0)
+		rc = store_commit(ctx->store, ctx->err);
+	else
+		store_rollback(ctx->store);
+	agent_free_fields(&a);
+	if (rc != 0)
+		return cmd_store_code(rc);
+
+	char why[VIGIL_ERR_LEN];
+	int k = tmux_kill_session(ctx->tmux, name, why);
+	if (k == TMUX_TIMEOUT || k == TMUX_NOEXEC)
+		return cmd_fail(ctx, 1, "recorded as stopped, but the session could not be "
+		    "killed: %s", why);
+	printf("%s %s\n", was_stopped ? "already stopped:" : "stopped", name);
+	return 0;
+}
+
+static int
+cmd_rm_exec(struct vigil_ctx *ctx, int argc, char **argv)
+{
+	int c, rc;
+	while ((c = cmd_opts(ctx, argc, argv, "", NULL)) != -1)
+		return EX_USAGE;
+	if (argc - optind != 1)
+		return cmd_fail(ctx, EX_USAGE, "usage: vigil rm NAME");
+	const char *name = argv[optind];
+	struct agent a;
+	if ((rc = cmd_agent(ctx, name, CMD_NEEDTMUX, &a)) != 0)
+		return rc;
+	agent_free_fields(&a);
+
+	if ((rc = store_begin(ctx->store, ctx->err)) != 0)
+		return cmd_store_code(rc);
+	if ((rc = store_agent_get(ctx->store, name, &a, ctx->err)) != 0) {
+		store_rollback(ctx->store);
+		return rc == 1 ? cmd_fail(ctx, 1, "no such agent '%s'", name) : cmd_store_code(rc);
+	}
+	if (agent_is_live(a.state)) {
+		store_rollback(ctx->store);
+		rc = cmd_fail(ctx, 1, "agent '%s' is %s; stop it first (vigil stop %s)", name,
+		    a.state, name);
+		agent_free_fields(&a);
+		return rc;
+	}
+	agent_free_fields(&a);
+	rc = store_agent_delete(ctx->store, name, ctx->err);
+	if (rc == 0)
+		rc = store_commit(ctx->store, ctx->err);
+	else
+		store_rollback(ctx->store);
+	if (rc != 0)
+		return cmd_store_code(rc);
+	/* A done or failed agent may still have its dead pane: clear it. */
+	tmux_kill_session(ctx->tmux, name, NULL);
+	printf("removed %s\n", name);
+	return 0;
+}
+
+const struct vigil_cmd cmd_stop_entry = {
+	.name = "stop",
+	.usage = "NAME [--reason TEXT]",
+	.summary = "stop an agent; the watchdog leaves it be",
+	.flags = CMD_NEEDSTORE | CMD_NEEDTMUX,
+	.exec = cmd_stop_exec,
+};
+
+const struct vigil_cmd cmd_rm_entry = {
+	.name = "rm",
+	.usage = "NAME",
+	.summary = "forget a stopped agent (its history stays)",
+	.flags = CMD_NEEDSTORE | CMD_NEEDTMUX,
+	.exec = cmd_rm_exec,
+};
