@@ -37,30 +37,38 @@ HDRS = $(wildcard src/*.h watchdog/*.h triage/*.h)
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
+Q = @
+ifeq ($(V),1)
+Q =
+endif
+
 ifeq ($(BUILD),build/default)
 VIGIL_BIN = vigil
 else
 VIGIL_BIN = $(BUILD)/vigil
 endif
 
-.PHONY: all deps test unit e2e check demo demo-stop bench install uninstall clean lint-man
+.PHONY: all build-tests deps test unit e2e check demo demo-stop bench install uninstall clean lint-man
 
 all: $(VIGIL_BIN)
 
 $(BUILD)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libvigil.a: $(LIB_OBJS)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(VIGIL_BIN): $(BUILD)/src/main.o $(BUILD)/libvigil.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libvigil.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libvigil.a $(LDLIBS) -lcmocka
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libvigil.a $(LDLIBS) -lcmocka
 
 deps:
 	@build-aux/deps.sh
@@ -71,8 +79,12 @@ unit: deps $(UNIT_BINS)
 e2e: deps $(VIGIL_BIN)
 	@VIGIL=$(abspath $(VIGIL_BIN)) tests/run-e2e.sh
 
+build-tests: $(VIGIL_BIN) $(UNIT_BINS)
+	@:
+
+# The build runs in a sub-make: pkg-config must be asked after deps ran.
 test: deps
-	@$(MAKE) --no-print-directory $(VIGIL_BIN) $(UNIT_BINS)
+	@$(MAKE) --no-print-directory build-tests
 	@status=0; \
 	tests/run-unit.sh $(UNIT_BINS) || status=1; \
 	VIGIL=$(abspath $(VIGIL_BIN)) tests/run-e2e.sh || status=1; \
@@ -99,11 +111,12 @@ install: $(VIGIL_BIN)
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 		$(DESTDIR)$(PREFIX)/lib/systemd/user
 	install -m 755 $(VIGIL_BIN) $(DESTDIR)$(BINDIR)/vigil
-	install -m 644 prompts/* $(DESTDIR)$(DATADIR)/prompts/
+	for f in prompts/*; do [ ! -f "$$f" ] || install -m 644 "$$f" $(DESTDIR)$(DATADIR)/prompts/; done
 	install -m 644 man/vigil.1 $(DESTDIR)$(MANDIR)/man1/vigil.1
 	install -m 644 man/vigil.conf.5 $(DESTDIR)$(MANDIR)/man5/vigil.conf.5
 	install -m 644 contrib/vigil.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/vigil
-	install -m 644 contrib/vigil.service $(DESTDIR)$(PREFIX)/lib/systemd/user/vigil.service
+	[ ! -f contrib/vigil.service ] || sed 's|@BINDIR@|$(BINDIR)|g' contrib/vigil.service \
+		>$(DESTDIR)$(PREFIX)/lib/systemd/user/vigil.service
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/vigil $(DESTDIR)$(MANDIR)/man1/vigil.1 \

@@ -104,7 +104,8 @@ main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		usage(stderr);
+		fprintf(stderr, "vigil: usage: vigil [-H DIR] [-L SOCKET] [-c FILE] COMMAND "
+		    "[ARGS] (see vigil --help)\n");
 		return EX_USAGE;
 	}
 	const char *name = argv[optind];

@@ -227,7 +227,7 @@ get_int(struct store *s, const char *sql, int *out, char *err)
 }
 
 static int
-migrate(struct store *s, char *err)
+migrate(struct store *s, int upto, char *err)
 {
 	int version = 0, rc;
 	if ((rc = get_int(s, "PRAGMA user_version", &version, err)) != 0)
@@ -237,23 +237,14 @@ migrate(struct store *s, char *err)
 		    s->path, version, NMIGRATIONS);
 		return -1;
 	}
-	if (version == 0) {
-		int tables = 0;
-		if ((rc = get_int(s, "SELECT count(*) FROM sqlite_master", &tables, err)) != 0)
-			return rc;
-		if (tables > 0) {
-			seterr(err, "'%s' is not a vigil database", s->path);
-			return -1;
-		}
-	}
-	if (version == NMIGRATIONS)
+	if (version >= upto)
 		return 0;
 	if ((rc = exec(s, "BEGIN IMMEDIATE", err)) != 0)
 		return rc;
 	/* Another vigil may have migrated while we waited for the lock. */
 	if ((rc = get_int(s, "PRAGMA user_version", &version, err)) != 0)
 		goto fail;
-	for (int v = version; v < NMIGRATIONS; v++) {
+	for (int v = version; v < upto; v++) {
 		if ((rc = exec(s, migrations[v], err)) != 0)
 			goto fail;
 		char sql[64];
@@ -285,7 +276,7 @@ looks_like_sqlite(const char *path)
 }
 
 static int
-open_at(const char *dir, int create, struct store **out, char *err)
+open_at(const char *dir, int create, int upto, struct store **out, char *err)
 {
 	struct stat st;
 	*out = NULL;
@@ -331,10 +322,22 @@ open_at(const char *dir, int create, struct store **out, char *err)
 	sqlite3_busy_timeout(s->db, 5000);
 	sqlite3_extended_result_codes(s->db, 0);
 	int rc;
-	/* Read the header first: a damaged file fails here, unchanged. */
-	int version = 0;
+	/*
+	 * Read the header first: a damaged file fails here, unchanged. Then
+	 * make sure the file is ours before anything (WAL mode) writes to it.
+	 */
+	int version = 0, tables = 0;
 	if ((rc = get_int(s, "PRAGMA user_version", &version, err)) != 0)
 		goto fail;
+	if (version == 0) {
+		if ((rc = get_int(s, "SELECT count(*) FROM sqlite_master", &tables, err)) != 0)
+			goto fail;
+		if (tables > 0) {
+			seterr(err, "'%s' is not a vigil database", s->path);
+			rc = -1;
+			goto fail;
+		}
+	}
 	if (!sqlite3_db_readonly(s->db, "main")) {
 		old = umask(077);
 		rc = exec(s, "PRAGMA journal_mode=WAL", err);
@@ -345,7 +348,7 @@ open_at(const char *dir, int create, struct store **out, char *err)
 	if ((rc = exec(s, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON", err)) != 0)
 		goto fail;
 	old = umask(077);
-	rc = migrate(s, err);
+	rc = migrate(s, upto, err);
 	umask(old);
 	if (rc != 0)
 		goto fail;
@@ -359,13 +362,19 @@ fail:
 int
 store_open(const char *dir, struct store **out, char *err)
 {
-	return open_at(dir, 1, out, err);
+	return open_at(dir, 1, NMIGRATIONS, out, err);
 }
 
 int
 store_open_existing(const char *dir, struct store **out, char *err)
 {
-	return open_at(dir, 0, out, err);
+	return open_at(dir, 0, NMIGRATIONS, out, err);
+}
+
+int
+store_open_version(const char *dir, int version, struct store **out, char *err)
+{
+	return open_at(dir, 1, version < NMIGRATIONS ? version : NMIGRATIONS, out, err);
 }
 
 void

@@ -73,6 +73,9 @@ int store_open(const char *dir, struct store **out, char *err);
 /* store_open_existing is store_open that never creates: 1 when absent. */
 int store_open_existing(const char *dir, struct store **out, char *err);
 
+/* store_open_version migrates only up to version: for tests of migrations. */
+int store_open_version(const char *dir, int version, struct store **out, char *err);
+
 void store_close(struct store *s);
 
 /* store_schema_version returns the schema version this build writes. */
