@@ -54,8 +54,8 @@ load helper
 
 @test "the session keeps a dead pane so the exit status can be read" {
 	"$VIGIL" spawn quick -- fake-agent crash 3 10
-	wait_for 5 bash -c "[ \"\$(tmux -L $VIGIL_SOCKET display-message -p -t =quick: '#{pane_dead}')\" = 1 ]"
-	[ "$(tmuxt display-message -p -t =quick: '#{pane_dead_status}')" = 3 ]
+	# tmux sets pane_dead first and the status a moment later.
+	wait_for 5 bash -c "[ \"\$(tmux -L $VIGIL_SOCKET display-message -p -t =quick: '#{pane_dead}:#{pane_dead_status}')\" = 1:3 ]"
 	[ "$(field quick state)" = dead ]
 	[ "$(field quick pid)" = null ]
 }
@@ -186,4 +186,23 @@ load helper
 	"$VIGIL" ls >/dev/null
 	[ "$(stat -c %a "$VIGIL_HOME")" = 700 ]
 	[ "$(stat -c %a "$VIGIL_HOME/vigil.db")" = 600 ]
+}
+
+@test "attach -r attaches a read-only client to the agent's session" {
+	command -v script >/dev/null || skip "script(1) not installed"
+	"$VIGIL" spawn watched -p fake
+	script -qfec "$VIGIL attach watched -r" /dev/null >/dev/null 2>&1 &
+	spid=$!
+	wait_for 5 bash -c "tmux -L $VIGIL_SOCKET list-clients -F '#{session_name} #{client_readonly}' | grep -qx 'watched 1'"
+	tmuxt detach-client -s watched
+	wait "$spid" || true
+	must_fail 1 "$VIGIL" attach ghost
+}
+
+@test "attach with no name picks the only agent, or asks for one" {
+	must_fail 1 "$VIGIL" attach
+	"$VIGIL" spawn one -p fake
+	"$VIGIL" spawn two -p fake
+	must_fail 64 "$VIGIL" attach
+	[[ "$ERR" == *one* ]] && [[ "$ERR" == *two* ]]
 }
