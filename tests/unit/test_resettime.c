@@ -513,6 +513,16 @@ test_hour_without_am_pm_is_not_a_time(void **state)
 }
 
 static void
+test_unsupported_forms_are_not_read(void **state)
+{
+	(void)state;
+	int64_t now = utc(2026, 6, 13, 12, 0);
+	refuse("You've hit your usage limit. Upgrade your plan to continue, or try again at "
+	    "10 de jul. de 2026, 11:52.", now, "UTC");
+	refuse("rate limited until 2026-06-13T15:00:00Z", now, "UTC");
+}
+
+static void
 test_impossible_date_is_refused(void **state)
 {
 	(void)state;
@@ -716,6 +726,7 @@ main(void)
 		cmocka_unit_test(test_tz_unset_stays_unset),
 		cmocka_unit_test(test_tz_set_is_restored),
 		cmocka_unit_test(test_hour_without_am_pm_is_not_a_time),
+		cmocka_unit_test(test_unsupported_forms_are_not_read),
 		cmocka_unit_test(test_impossible_date_is_refused),
 		cmocka_unit_test(test_date_with_year_in_the_past_is_refused),
 		cmocka_unit_test(test_dst_gap_los_angeles_reads_offset_before_gap),
