@@ -5,7 +5,9 @@
  *
  * A rate-limit pattern must not fire on a transient error that the CLI
  * retries by itself ("529 ... Overloaded · Retrying in 1 seconds… (attempt
- * 1/10)"): the lookaheads below keep such lines out.
+ * 1/10)"): the lookaheads below keep such lines out. Nor on code that merely
+ * mentions a limit or a 429, so the generic errors are matched in the shape
+ * the CLI prints them ("unexpected status 429 Too Many Requests").
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +17,25 @@
 #include "preset.h"
 #include "util.h"
 
-#define NOT_RETRYING "(?!.*(?i:retrying in|attempt \\d+/\\d+))"
+/*
+ * A CLI counting down to its own next attempt: Claude Code's "· Retrying in
+ * 5 seconds… (attempt 2/10)", Codex's "; retrying 1/5 in 202ms…" and
+ * "Reconnecting... 1/5", Gemini's "Attempt 1 failed ... Retrying with
+ * backoff" or "Retrying after 6173ms", aider's "Retrying in 0.2 seconds...".
+ */
+#define RETRY_MARK \
+	"(?i:retrying (?:in|after|with)\\b|retrying \\d+/\\d+|re-?connecting\\S* \\d+/\\d+" \
+	"|\\battempt \\d+(?:/\\d+| failed))"
+/* No countdown on the rest of the line (put at the line's start). */
+#define NOT_RETRYING "(?!.*" RETRY_MARK ")"
+/*
+ * Nor in the next 1000 characters (put after the message): Claude Code and
+ * aider print the countdown after the error, and Ink wraps a long error with
+ * hard newlines that tmux cannot join, so it may be lines below.
+ */
+#define NO_RETRY_AFTER "(?![\\s\\S]{0,1000}?" RETRY_MARK ")"
+/* Codex shows a retried error as the "└" detail of its "Reconnecting..." line. */
+#define NOT_DETAIL "(?!\\s*└)"
 
 struct builtin {
 	const char *name;
@@ -44,10 +64,12 @@ static const struct builtin builtins[] = {
 			"Claude AI usage limit reached\\|\\d{9,}",
 			"(?i)claude (ai )?usage limit reached",
 			"(?i)\\b\\d+-hour limit reached",
-			"(?i)you've hit your (session |weekly |opus |usage )?limit",
+			"(?i)\\bweekly limit reached",
+			"(?i)you(?:'|’)ve hit your (session |weekly |opus |usage )?limit",
+			"(?i)you(?:'|’)ve reached your (session |weekly |usage )?limit",
 			"(?i)you have hit your (session |weekly |usage )?limit",
-			"^" NOT_RETRYING ".*\\brate_limit_error\\b",
-			"^" NOT_RETRYING ".*API Error:? 429\\b",
+			"^" NOT_RETRYING ".*\\brate_limit_error\\b" NO_RETRY_AFTER,
+			"^" NOT_RETRYING ".*API Error:? 429\\b" NO_RETRY_AFTER,
 		},
 		.idle = {
 			"^[\\s\\x{a0}│|]*>[\\s\\x{a0}]*[│|]?[\\s\\x{a0}]*$",
@@ -63,10 +85,11 @@ static const struct builtin builtins[] = {
 		.process = "codex",
 		.resume_command = "codex resume --last",
 		.ratelimit = {
-			"(?i)you've hit your usage limit",
+			"(?i)you(?:'|’)ve hit your usage limit",
 			"(?i)you have hit your usage limit",
-			"^" NOT_RETRYING ".*(?i)429 Too Many Requests",
-			"^" NOT_RETRYING ".*(?i)rate limit reached",
+			"^" NOT_DETAIL NOT_RETRYING ".*(?i)(?:unexpected status|last status:?) "
+			    "429 Too Many Requests" NO_RETRY_AFTER,
+			"^" NOT_DETAIL NOT_RETRYING ".*(?i)\\brate limit reached for\\b" NO_RETRY_AFTER,
 		},
 		.idle = {
 			"^[\\s▌›>]*(?i)ask codex to do anything",
@@ -83,8 +106,8 @@ static const struct builtin builtins[] = {
 		.process = "aider",
 		.resume_command = "aider --restore-chat-history",
 		.ratelimit = {
-			"(?i)the API provider has rate limited you",
-			"^" NOT_RETRYING ".*\\bRateLimitError\\b",
+			"(?i)the API provider has rate limited you" NO_RETRY_AFTER,
+			"^" NOT_RETRYING ".*\\bRateLimitError\\b" NO_RETRY_AFTER,
 		},
 		.idle = {
 			"^[\\w-]*> ?$",
@@ -101,8 +124,10 @@ static const struct builtin builtins[] = {
 		.ratelimit = {
 			"(?i)you have reached your daily .*quota limit",
 			"(?i)quota exceeded for quota metric",
-			"^" NOT_RETRYING ".*Status: 429\\b",
-			"^" NOT_RETRYING ".*\\bRESOURCE_EXHAUSTED\\b",
+			"^" NOT_RETRYING ".*Status: 429\\b" NO_RETRY_AFTER,
+			"^" NOT_RETRYING ".*\\bRESOURCE_EXHAUSTED\\b" NO_RETRY_AFTER,
+			"^" NOT_RETRYING ".*(?i)you have exhausted your capacity on this model"
+			    NO_RETRY_AFTER,
 		},
 		.idle = {
 			"(?i)^[\\s│|>]*type your message",
