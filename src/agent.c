@@ -8,9 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "agent.h"
 #include "proc.h"
+#include "run.h"
 #include "store.h"
 #include "tmux.h"
 
@@ -88,6 +91,32 @@ env_for(const struct agent_env *env, const struct agent *a, struct strv *out)
 	}
 }
 
+/*
+ * wrapped is argv behind the wrapper: `vigil _run EXITFILE -- argv...`,
+ * with vigil named by /proc/self/exe so that a wrapper is always the
+ * binary that started it.
+ */
+static void
+wrapped(const struct agent_env *env, const struct agent *a, char *const *argv,
+    struct strv *out)
+{
+	char self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n <= 0)
+		n = snprintf(self, sizeof self, "vigil");
+	self[n] = '\0';
+	char *dir = xasprintf("%s/%s", env->home, RUN_DIR);
+	mkdir_p(dir, 0700, NULL);
+	free(dir);
+	char *exitf = run_exit_path(env->home, a->name);
+	strv_add(out, self);
+	strv_add(out, RUN_CMD);
+	strv_add(out, exitf);
+	strv_add(out, "--");
+	strv_copy(out, argv);
+	free(exitf);
+}
+
 static void
 started(struct agent *a, int64_t now)
 {
@@ -106,18 +135,20 @@ int
 agent_launch(struct tmux *t, const struct agent_env *env, struct agent *a,
     char *const *argv, int64_t now, char *err)
 {
-	struct strv e = {0};
+	struct strv e = {0}, w = {0};
 	char pane_id[16] = "";
 	int pid = 0;
 	env_for(env, a, &e);
+	wrapped(env, a, argv, &w);
 	struct tmux_launch l = {
 		.name = a->name,
 		.dir = a->dir,
-		.argv = argv,
+		.argv = w.v,
 		.env = e.v,
 	};
 	int rc = tmux_launch(t, &l, pane_id, &pid, err);
 	strv_free(&e);
+	strv_free(&w);
 	if (rc != TMUX_OK)
 		return rc;
 	free(a->pane_id);
@@ -131,13 +162,15 @@ int
 agent_respawn(struct tmux *t, const struct agent_env *env, struct agent *a,
     char *const *argv, int64_t now, char *err)
 {
-	struct strv e = {0};
+	struct strv e = {0}, w = {0};
 	char target[64];
 	int pid = 0;
 	env_for(env, a, &e);
+	wrapped(env, a, argv, &w);
 	agent_target(a, target, sizeof target);
-	int rc = tmux_respawn(t, target, a->dir, argv, e.v, &pid, err);
+	int rc = tmux_respawn(t, target, a->dir, w.v, e.v, &pid, err);
 	strv_free(&e);
+	strv_free(&w);
 	if (rc != TMUX_OK)
 		return rc;
 	a->pid = pid;
@@ -252,7 +285,8 @@ agent_wait_ready(struct tmux *t, const char *target, int64_t quiet_ms,
 }
 
 const char *
-agent_observed_state(const struct agent *a, const struct pane *p)
+agent_observed_state(const struct agent *a, const struct pane *p, int exited,
+    int status)
 {
 	if (!agent_is_live(a->state))
 		return a->state;
@@ -262,6 +296,8 @@ agent_observed_state(const struct agent *a, const struct pane *p)
 			return a->state;
 		return ST_DEAD;
 	}
+	if (exited)
+		return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? ST_DONE : ST_DEAD;
 	if (p->dead)
 		return p->dead_status == 0 && p->dead_signal == 0 ? ST_DONE : ST_DEAD;
 	return a->state;

@@ -83,8 +83,10 @@ int agent_wait_ready(struct tmux *t, const char *target, int64_t quiet_ms,
 
 /*
  * agent_observed_state returns the state to show for a, given its pane as
- * tmux lists it now (NULL: no session), when no watchdog has recorded it.
+ * tmux lists it now (NULL: no session) and, when exited, the wait status
+ * its wrapper recorded: what is true now even when no watchdog recorded it.
  */
-const char *agent_observed_state(const struct agent *a, const struct pane *p);
+const char *agent_observed_state(const struct agent *a, const struct pane *p,
+    int exited, int status);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "run.h"
 #include "store.h"
 #include "tmux.h"
 #include "version.h"
@@ -68,6 +69,10 @@ main(int argc, char **argv)
 	const char *sock = getenv("VIGIL_SOCKET");
 	const char *conf = getenv("VIGIL_CONFIG");
 	int c, rc;
+
+	/* The agent's wrapper runs in every pane: nothing else to set up. */
+	if (argc > 1 && strcmp(argv[1], RUN_CMD) == 0)
+		return run_main(argc - 1, argv + 1);
 
 	/* A closed reader of our output must not kill us mid-transaction. */
 	signal(SIGPIPE, SIG_IGN);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "agent.h"
@@ -13,9 +14,37 @@
 #include "config.h"
 #include "duration.h"
 #include "lock.h"
+#include "proc.h"
+#include "run.h"
 #include "store.h"
 #include "tmux.h"
 #include "view.h"
+
+/*
+ * observe fills v->seen[i]: the agent's pane, whether its wrapper recorded
+ * an end, and the agent's own pid (the wrapper's child, or the preset's
+ * process the watchdog found under it).
+ */
+static void
+observe(struct vigil_ctx *ctx, struct view *v, size_t i)
+{
+	const struct agent *a = &v->agents[i];
+	struct seen *s = &v->seen[i];
+	if (v->tmux_rc != TMUX_OK && v->tmux_rc != TMUX_NOSERVER)
+		return;
+	s->pane = tmux_pane_for(v->panes, v->npanes, a->name, a->pane_id);
+	if (s->pane == NULL || !agent_is_live(a->state))
+		return;
+	s->exited = run_exit_read(ctx->home, a->name, s->pane->pid, &s->status);
+	if (s->exited || s->pane->dead)
+		return;
+	if (a->agent_pid && a->pid == s->pane->pid && proc_alive(a->agent_pid))
+		s->pid = a->agent_pid;
+	else
+		s->pid = run_child(s->pane->pid);
+	if (s->pid == 0)
+		s->pid = s->pane->pid;
+}
 
 int
 view_load(struct vigil_ctx *ctx, const char *name, struct view *v)
@@ -41,6 +70,9 @@ view_load(struct vigil_ctx *ctx, const char *name, struct view *v)
 	v->tmux_rc = tmux_list_panes(ctx->tmux, &v->panes, &v->npanes, why);
 	if (v->tmux_rc != TMUX_OK && v->tmux_rc != TMUX_NOSERVER)
 		fprintf(stderr, "vigil: %s: warning: %s\n", ctx->cmd, why);
+	v->seen = xcalloc(v->n, sizeof *v->seen);
+	for (size_t i = 0; i < v->n; i++)
+		observe(ctx, v, i);
 	return 0;
 }
 
@@ -48,16 +80,9 @@ void
 view_free(struct view *v)
 {
 	agent_array_free(v->agents, v->n);
+	free(v->seen);
 	tmux_panes_free(v->panes, v->npanes);
 	memset(v, 0, sizeof *v);
-}
-
-static const struct pane *
-pane_of(const struct view *v, size_t i)
-{
-	if (v->tmux_rc != TMUX_OK && v->tmux_rc != TMUX_NOSERVER)
-		return NULL;
-	return tmux_pane_for(v->panes, v->npanes, v->agents[i].name, v->agents[i].pane_id);
 }
 
 const char *
@@ -66,16 +91,14 @@ view_state(const struct view *v, size_t i)
 	/* When tmux could not be asked, the record is all we know. */
 	if (v->tmux_rc != TMUX_OK && v->tmux_rc != TMUX_NOSERVER)
 		return v->agents[i].state;
-	return agent_observed_state(&v->agents[i], pane_of(v, i));
+	const struct seen *s = &v->seen[i];
+	return agent_observed_state(&v->agents[i], s->pane, s->exited, s->status);
 }
 
 int
 view_pid(const struct view *v, size_t i)
 {
-	const struct pane *p = pane_of(v, i);
-	if (p == NULL || p->dead || !agent_is_live(v->agents[i].state))
-		return 0;
-	return p->pid;
+	return v->seen[i].pid;
 }
 
 /* json_text makes s a JSON string, replacing bytes that are not UTF-8. */
@@ -92,6 +115,19 @@ json_text(const char *s)
 	j = json_string(b.data ? b.data : "");
 	buf_free(&b);
 	return j ? j : json_string("");
+}
+
+/* exit_of tells how agent i last ended: what its wrapper wrote, or the record. */
+static void
+exit_of(const struct view *v, size_t i, int *code, int *sig)
+{
+	const struct seen *s = &v->seen[i];
+	*code = v->agents[i].exit_code;
+	*sig = v->agents[i].exit_signal;
+	if (s->exited) {
+		*code = WIFEXITED(s->status) ? WEXITSTATUS(s->status) : -1;
+		*sig = WIFSIGNALED(s->status) ? WTERMSIG(s->status) : 0;
+	}
 }
 
 static json_t *
@@ -123,10 +159,10 @@ view_json(const struct view *v, size_t i, int64_t now)
 	json_object_set_new(o, "state_since", secs_or_null(a->state_since));
 	json_object_set_new(o, "agent_pid", a->agent_pid && pid ? json_integer(a->agent_pid) :
 	    json_null());
-	json_object_set_new(o, "exit_code", a->exit_code >= 0 ? json_integer(a->exit_code) :
-	    json_null());
-	json_object_set_new(o, "exit_signal", a->exit_signal ? json_integer(a->exit_signal) :
-	    json_null());
+	int code, sig;
+	exit_of(v, i, &code, &sig);
+	json_object_set_new(o, "exit_code", code >= 0 ? json_integer(code) : json_null());
+	json_object_set_new(o, "exit_signal", sig ? json_integer(sig) : json_null());
 	json_object_set_new(o, "cooldown_kind", a->cooldown_until > now ?
 	    json_text(a->cooldown_kind) : json_null());
 	json_object_set_new(o, "stall_since", secs_or_null(a->stall_since));
@@ -177,11 +213,12 @@ view_print_line(const struct view *v, size_t i, int64_t now)
 	if (a->restarts && k < sizeof extra)
 		k += (size_t)snprintf(extra + k, sizeof extra - k, "  restarts %d", a->restarts);
 	if (!agent_is_live(state) || strcmp(state, ST_DEAD) == 0) {
-		if (a->exit_signal && k < sizeof extra)
-			k += (size_t)snprintf(extra + k, sizeof extra - k, "  signal %d",
-			    a->exit_signal);
-		else if (a->exit_code >= 0 && k < sizeof extra)
-			k += (size_t)snprintf(extra + k, sizeof extra - k, "  exit %d", a->exit_code);
+		int code, sig;
+		exit_of(v, i, &code, &sig);
+		if (sig && k < sizeof extra)
+			k += (size_t)snprintf(extra + k, sizeof extra - k, "  signal %d", sig);
+		else if (code >= 0 && k < sizeof extra)
+			k += (size_t)snprintf(extra + k, sizeof extra - k, "  exit %d", code);
 	}
 	if (a->note && *a->note && k < sizeof extra)
 		snprintf(extra + k, sizeof extra - k, "  (%s)", a->note);

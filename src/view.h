@@ -15,8 +15,17 @@ struct pane;
 struct vigil_ctx;
 struct event;
 
+/* What tmux and /proc say of one agent now. */
+struct seen {
+	const struct pane *pane; /* NULL: no session (or tmux could not say) */
+	int exited;              /* the wrapper recorded the agent's end */
+	int status;              /* ... as a wait status */
+	int pid;                 /* the agent's pid, 0 when it does not run */
+};
+
 struct view {
 	struct agent *agents;
+	struct seen *seen;
 	size_t n;
 	struct pane *panes;
 	size_t npanes;

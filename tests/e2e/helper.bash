@@ -96,9 +96,10 @@ state_is() {
 	[ "$(field "$1" state)" = "$2" ]
 }
 
-# screen NAME: the visible text of the agent's pane.
+# screen NAME: the text of the agent's pane and a little history (a dead
+# pane scrolls its last screen up a line to say "Pane is dead").
 screen() {
-	tmuxt capture-pane -p -J -t "=$1:"
+	tmuxt capture-pane -p -J -S -20 -t "=$1:"
 }
 
 screen_has() {
