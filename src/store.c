@@ -443,6 +443,44 @@ agent_array_free(struct agent *a, size_t n)
 	free(a);
 }
 
+void
+agent_copy(struct agent *dst, const struct agent *src)
+{
+	memcpy(dst, src, sizeof *dst);
+	for (size_t i = 0; i < NFIELDS; i++)
+		if (agent_fields[i].type == F_TEXT) {
+			char **p = (char **)((char *)dst + agent_fields[i].off);
+			if (*p)
+				*p = xstrdup(*p);
+		}
+}
+
+int
+agent_equal(const struct agent *a, const struct agent *b)
+{
+	for (size_t i = 0; i < NFIELDS; i++) {
+		const char *pa = (const char *)a + agent_fields[i].off;
+		const char *pb = (const char *)b + agent_fields[i].off;
+		switch (agent_fields[i].type) {
+		case F_TEXT: {
+			const char *x = *(char *const *)pa, *y = *(char *const *)pb;
+			if ((x == NULL) != (y == NULL) || (x && strcmp(x, y) != 0))
+				return 0;
+			break;
+		}
+		case F_INT:
+			if (*(const int *)pa != *(const int *)pb)
+				return 0;
+			break;
+		case F_I64:
+			if (*(const int64_t *)pa != *(const int64_t *)pb)
+				return 0;
+			break;
+		}
+	}
+	return 1;
+}
+
 static void
 bind_field(sqlite3_stmt *st, int idx, const struct agent *a, const struct field *f)
 {

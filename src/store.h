@@ -61,6 +61,9 @@ struct agent {
 };
 
 void agent_free_fields(struct agent *a);
+/* agent_copy makes dst a deep copy of src; agent_equal compares all fields. */
+void agent_copy(struct agent *dst, const struct agent *src);
+int agent_equal(const struct agent *a, const struct agent *b);
 void agent_array_free(struct agent *a, size_t n);
 
 /*

@@ -1,0 +1,74 @@
+/*
+ * decide.h - the watchdog's decisions: a pure function of (the agent's
+ * record, what was observed this tick, its crash history, the config, the
+ * clock) to (the record after this tick, events, actions). No I/O, no
+ * clock of its own: unit tests drive it with a fake clock.
+ */
+#ifndef VIGIL_DECIDE_H
+#define VIGIL_DECIDE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+struct config;
+struct preset;
+
+/* What the watchdog saw of one agent this tick. */
+struct obs {
+	int tmux_ok;      /* tmux answered: without it nothing is known */
+	int server_gone;  /* no tmux server at all (all sessions gone at once) */
+	int rebooted;     /* the machine booted since the agent started */
+	int session;      /* its session exists */
+	int pane_pid;     /* the pane's process (vigil's wrapper) */
+	int pane_dead;    /* tmux: the pane's process has ended */
+	int exited;       /* the end is known: status below */
+	int status;       /* wait status of the agent, when exited */
+	int agent_pid;    /* the agent's process, 0 when not found */
+	const char *named; /* the preset's process name, NULL when it has none */
+	int agent_found;  /* agent_pid was found by that name */
+	int attached;     /* clients attached to the session */
+};
+
+/* An event decided this tick. */
+struct devent {
+	const char *kind;
+	int tier;
+	char detail[256];
+};
+
+/* What to do after the tick's transaction commits. */
+enum act {
+	ACT_NONE,
+	ACT_LAUNCH, /* start the agent again: respawn its pane, or a new session */
+	ACT_KILL,   /* kill its session */
+};
+
+#define DECIDE_MAX_EVENTS 8
+
+struct decision {
+	enum act act;
+	int notify;     /* run the notify hook for events[notify_event] */
+	int notify_event;
+	int crashed;    /* add now to the crash history */
+	struct devent events[DECIDE_MAX_EVENTS];
+	int nevents;
+	int64_t wake;   /* the next deadline for this agent, 0 when none */
+};
+
+/*
+ * decide updates a (the record, changed in place) from o at time now and
+ * fills d. crash_times are the agent's recent crash times, newest first
+ * (n of them). cfg supplies every threshold.
+ */
+void decide(struct agent *a, const struct obs *o, const int64_t *crash_times,
+    int ncrash, const struct config *cfg, int64_t now, struct decision *d);
+
+/*
+ * backoff_delay is the restart delay after the streak-th crash in a row:
+ * 0 for the first, then base * factor^(streak-2), capped at max.
+ */
+int64_t backoff_delay(int streak, int64_t base, double factor, int64_t max);
+
+#endif
