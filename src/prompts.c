@@ -1,0 +1,54 @@
+/*
+ * prompts.c - find and read a prompt template. The binary's own location
+ * comes first after the config, so that a build tree uses its own
+ * prompts/ and an installed vigil the ones installed with it.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "prompts.h"
+
+#ifndef VIGIL_DATADIR
+#define VIGIL_DATADIR "/usr/local/share/vigil"
+#endif
+
+#define PROMPT_MAX (1u << 20)
+
+int
+prompt_load(const struct config *cfg, const char *name, struct buf *out, char *err)
+{
+	char self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	self[n > 0 ? n : 0] = '\0';
+	char *bindir = xstrdup(n > 0 ? dirname(self) : ".");
+	char *cand[5];
+	int nc = 0;
+	if (cfg && cfg->prompts_dir)
+		cand[nc++] = xasprintf("%s/%s", cfg->prompts_dir, name);
+	cand[nc++] = xasprintf("%s/prompts/%s", bindir, name);
+	cand[nc++] = xasprintf("%s/../../prompts/%s", bindir, name); /* build/<kind>/vigil */
+	cand[nc++] = xasprintf("%s/../share/vigil/prompts/%s", bindir, name);
+	cand[nc++] = xasprintf("%s/prompts/%s", VIGIL_DATADIR, name);
+	free(bindir);
+	int rc = -1;
+	for (int i = 0; i < nc && rc == -1; i++) {
+		/* A configured dir is the only place: no silent fallback. */
+		if (access(cand[i], R_OK) == 0 || (i == 0 && cfg && cfg->prompts_dir)) {
+			buf_reset(out);
+			rc = read_file(cand[i], PROMPT_MAX, out, err);
+			if (i == 0 && cfg && cfg->prompts_dir)
+				break;
+		}
+	}
+	if (rc == -1 && !(cfg && cfg->prompts_dir))
+		seterr(err, "prompt template '%s' not found (looked next to the binary and in "
+		    "%s/prompts; set [prompts] dir)", name, VIGIL_DATADIR);
+	for (int i = 0; i < nc; i++)
+		free(cand[i]);
+	return rc;
+}
