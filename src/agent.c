@@ -288,11 +288,17 @@ const char *
 agent_observed_state(const struct agent *a, const struct pane *p, int exited,
     int status)
 {
+	/* States in which the watchdog already knows the agent is not running. */
+	static const char *const handled[] = {ST_RESTARTING, ST_DEAD, ST_ZOMBIE,
+	    ST_COOLING, NULL};
 	if (!agent_is_live(a->state))
 		return a->state;
+	for (size_t i = 0; handled[i]; i++)
+		if (strcmp(a->state, handled[i]) == 0)
+			return a->state;
 	if (p == NULL) {
 		/* A spawn in progress has its row before tmux shows the session. */
-		if (strcmp(a->state, ST_BOOTING) == 0 || strcmp(a->state, ST_RESTARTING) == 0)
+		if (strcmp(a->state, ST_BOOTING) == 0)
 			return a->state;
 		return ST_DEAD;
 	}

@@ -25,6 +25,7 @@ static const struct vigil_cmd *const table[] = {
 	&cmd_nudge_entry,
 	&cmd_stop_entry,
 	&cmd_rm_entry,
+	&cmd_watch_entry,
 	&cmd_log_entry,
 	&cmd_doctor_entry,
 	&cmd_version_entry,

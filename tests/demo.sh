@@ -1,8 +1,9 @@
 #!/bin/sh
-# demo.sh - a demo fleet of fake agents on a private tmux socket, so that a
-# new user sees vigil at work without any AI CLI installed.
-#   tests/demo.sh          start the fleet and show it
-#   tests/demo.sh stop     stop the fleet and remove the demo's state
+# demo.sh - a demo fleet of fake agents under the watchdog, on a private
+# tmux socket, so that a new user sees vigil at work without any AI CLI.
+#   tests/demo.sh          start the fleet and the watchdog, show them live
+#   tests/demo.sh stop     stop the fleet and the watchdog, remove the state
+# DEMO_SECONDS (default 45) is how long the live view lasts.
 set -u
 : "${VIGIL:=$(cd "$(dirname "$0")/.." && pwd)/vigil}"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,10 +25,15 @@ if tmux -L vigil-demo has-session 2>/dev/null; then
 fi
 mkdir -p "$DEMO"
 cat >"$VIGIL_CONFIG" <<CONF
-# The demo's thresholds are seconds, not minutes, so that every tier acts
+# The demo's thresholds are seconds, not minutes, so that the tiers act
 # within about a minute. See vigil.conf(5).
 [watch]
 interval = 500ms
+[crash]
+backoff_base = 2s
+backoff_factor = 2
+max_in_window = 10
+max_restarts = 3
 [preset fake]
 command = fake-agent work 700
 process = fake-agent
@@ -36,17 +42,34 @@ CONF
 
 "$VIGIL" spawn worker -p fake -t "refactor the parser" >/dev/null || exit 1
 "$VIGIL" spawn chatty -p fake -- fake-agent prompt >/dev/null
+"$VIGIL" spawn crasher -p fake -- fake-agent crash 1 1500 >/dev/null
 "$VIGIL" spawn frozen -p fake -- fake-agent hang >/dev/null
 "$VIGIL" send chatty "hello from vigil" >/dev/null
+# Its own session: the watchdog outlives the terminal that ran make demo.
+if command -v setsid >/dev/null; then
+	setsid "$VIGIL" watch 2>"$DEMO/watch.log" &
+else
+	"$VIGIL" watch 2>"$DEMO/watch.log" &
+fi
+echo $! >"$DEMO/watch.pid"
 
-echo "vigil demo: three fake agents on tmux socket 'vigil-demo'"
+secs=${DEMO_SECONDS:-45}
+end=$(($(date +%s) + secs))
+while [ "$(date +%s)" -lt "$end" ]; do
+	[ -t 1 ] && printf '\033[H\033[2J'
+	echo "vigil demo: four fake agents under the watchdog, tmux socket 'vigil-demo'"
+	echo "(live for $((end - $(date +%s)))s more; the crasher is restarted with growing"
+	echo " delays, then given up as failed)"
+	echo
+	"$VIGIL" ls
+	echo
+	echo "events:"
+	"$VIGIL" log -n 12
+	[ -t 1 ] || break
+	sleep 2
+done
 echo
-"$VIGIL" ls
-echo
-echo "recent events:"
-"$VIGIL" log -n 8
-echo
-echo "Try, with the demo's environment:"
+echo "The fleet and the watchdog keep running. With the demo's environment:"
 echo "  export VIGIL_HOME=$VIGIL_HOME VIGIL_SOCKET=vigil-demo VIGIL_CONFIG=$VIGIL_CONFIG"
 echo "  $VIGIL ls                # the fleet"
 echo "  $VIGIL attach worker     # watch an agent (detach: Ctrl-b d)"

@@ -289,3 +289,14 @@ decide(struct agent *a, const struct obs *o, const int64_t *crash_times,
 	if (strcmp(a->state, ST_RESTARTING) == 0 && a->next_at <= now)
 		launch(a, now, d);
 }
+
+void
+decide_launch_failed(struct agent *a, const char *why, const int64_t *crash_times,
+    int ncrash, const struct config *cfg, int64_t now, struct decision *d)
+{
+	memset(d, 0, sizeof *d);
+	event(d, "error", a->tier, "cannot start: %s", why);
+	event(d, "crash", a->tier, "did not start");
+	d->crashed = 1;
+	schedule(a, crash_times, ncrash, 1, cfg, now, d);
+}

@@ -66,6 +66,13 @@ void decide(struct agent *a, const struct obs *o, const int64_t *crash_times,
     int ncrash, const struct config *cfg, int64_t now, struct decision *d);
 
 /*
+ * decide_launch_failed records that a due launch could not be done (why)
+ * and schedules the next try as a crash would.
+ */
+void decide_launch_failed(struct agent *a, const char *why, const int64_t *crash_times,
+    int ncrash, const struct config *cfg, int64_t now, struct decision *d);
+
+/*
  * backoff_delay is the restart delay after the streak-th crash in a row:
  * 0 for the first, then base * factor^(streak-2), capped at max.
  */

@@ -27,5 +27,6 @@ ROOT=$BATS_TEST_DIRNAME/../..
 	[ -f "$T/dest/usr/local/share/man/man1/vigil.1" ]
 	[ -f "$T/dest/usr/local/share/man/man5/vigil.conf.5" ]
 	[ -f "$T/dest/usr/local/share/bash-completion/completions/vigil" ]
+	grep -qx 'ExecStart=/usr/local/bin/vigil watch' "$T/dest/usr/local/lib/systemd/user/vigil.service"
 	"$T/dest/usr/local/bin/vigil" version
 }

@@ -124,3 +124,23 @@ start_watch() {
 events() {
 	"$VIGIL" log --json "$@" | jq -r '.kind'
 }
+
+# count_events NAME KIND [DETAIL-START]: how many events of KIND the agent
+# has (NAME "-": the fleet's own events), those whose detail starts so.
+count_events() {
+	local who=$1 kind=$2 start=${3-}
+	local args=(--json)
+	[ "$who" = - ] || args=("$who" --json)
+	"$VIGIL" log "${args[@]}" | jq -s --arg k "$kind" --arg s "$start" \
+		'[.[] | select(.kind == $k and (.detail | startswith($s)))] | length'
+}
+
+# has_event NAME KIND [DETAIL-START]: at least one such event.
+has_event() {
+	[ "$(count_events "$@")" -gt 0 ]
+}
+
+# events_at_least NAME KIND N: the agent has N or more events of KIND.
+events_at_least() {
+	[ "$(count_events "$1" "$2")" -ge "$3" ]
+}

@@ -1,0 +1,274 @@
+/*
+ * tick.c - one tick: observe the whole fleet (one tmux exec), decide for
+ * every agent inside one IMMEDIATE transaction (records read under the
+ * lock, so a concurrent `stop` is never overwritten), commit, then act.
+ *
+ * A launch is done in a transaction of its own that first checks the row
+ * still asks for it: a `stop` that came between the decision and the
+ * launch wins, and no agent is started behind a person's back.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "cmd.h"
+#include "config.h"
+#include "decide.h"
+#include "notify.h"
+#include "observe.h"
+#include "proc.h"
+#include "store.h"
+#include "tmux.h"
+#include "view.h"
+#include "watch.h"
+
+/* A launch or a notification decided in the transaction, done after it. */
+struct todo {
+	struct agent a;      /* the record as decided */
+	int session;         /* the session existed: respawn its pane */
+	int notify;
+	struct devent ev;    /* the event the notification tells of */
+};
+
+/* show_event adds an event, as people read it, to what goes to stderr. */
+static void
+show_event(struct buf *out, int64_t now, const char *agent, const struct devent *e)
+{
+	struct event ev = {.ts = now, .agent = (char *)agent, .kind = (char *)e->kind,
+	    .tier = e->tier, .detail = (char *)e->detail};
+	view_event_line(&ev, out);
+}
+
+static void
+print_event(int64_t now, const char *agent, const struct devent *e)
+{
+	struct buf b = {0};
+	show_event(&b, now, agent, e);
+	fputs(b.data, stderr);
+	buf_free(&b);
+}
+
+static int
+record_events(struct store *s, int64_t now, const char *agent,
+    const struct decision *d, char *err)
+{
+	for (int i = 0; i < d->nevents; i++) {
+		int rc = store_event_add(s, now, agent, d->events[i].kind, d->events[i].tier,
+		    d->events[i].detail, err);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static void
+show_events(struct buf *out, int64_t now, const char *agent, const struct decision *d)
+{
+	for (int i = 0; i < d->nevents; i++)
+		show_event(out, now, agent, &d->events[i]);
+}
+
+/* ends tells whether o may be the end of a (so its crash history matters). */
+static int
+may_end(const struct obs *o)
+{
+	return !o->session || o->exited || o->pane_dead || o->agent_pid == 0 ||
+	    (o->named && !o->agent_found);
+}
+
+static void
+want_pid(struct watch *w, pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	if (w->nwant == w->capwant) {
+		w->capwant = w->capwant ? w->capwant * 2 : 32;
+		w->want = xrealloc(w->want, w->capwant * sizeof *w->want);
+	}
+	w->want[w->nwant++] = pid;
+}
+
+/* tmux_health records (once) that tmux stopped or started answering. */
+static void
+tmux_health(struct watch *w, const struct fleet *f, int64_t now)
+{
+	struct vigil_ctx *ctx = w->ctx;
+	int bad = f->tmux_rc != TMUX_OK && f->tmux_rc != TMUX_NOSERVER;
+	if (bad == w->tmux_trouble)
+		return;
+	w->tmux_trouble = bad;
+	struct devent e = {.kind = "error", .tier = 0};
+	if (bad)
+		snprintf(e.detail, sizeof e.detail, "tmux does not answer: %.200s", f->err);
+	else
+		snprintf(e.detail, sizeof e.detail, "tmux answers again");
+	store_event_add(ctx->store, now, NULL, e.kind, 0, e.detail, NULL);
+	print_event(now, NULL, &e);
+	if (bad)
+		notify_start(w->notifier, ctx->cfg, "error", "", e.detail, now, NULL);
+}
+
+static void
+launch_one(struct watch *w, struct todo *t, int64_t now)
+{
+	struct vigil_ctx *ctx = w->ctx;
+	char why[VIGIL_ERR_LEN];
+	struct agent cur;
+	if (store_begin(ctx->store, NULL) != 0)
+		return; /* busy: the row still says restarting/booting; next tick */
+	if (store_agent_get(ctx->store, t->a.name, &cur, NULL) != 0) {
+		store_rollback(ctx->store);
+		return;
+	}
+	/* Still what we decided? A stop or rm since then wins. */
+	if (strcmp(cur.state, ST_BOOTING) != 0 || cur.started != t->a.started) {
+		store_rollback(ctx->store);
+		agent_free_fields(&cur);
+		return;
+	}
+	struct strv argv = {0};
+	struct agent_env env = {ctx->home, ctx->socket, ctx->cfg->path};
+	int rc = argv_from_json(cur.argv, &argv, why);
+	if (rc == 0)
+		rc = t->session ? agent_respawn(ctx->tmux, &env, &cur, argv.v, now, why) :
+		    agent_launch(ctx->tmux, &env, &cur, argv.v, now, why);
+	/* A session that vanished since the observation: start a new one. */
+	if (rc != 0 && t->session)
+		rc = agent_launch(ctx->tmux, &env, &cur, argv.v, now, why);
+	strv_free(&argv);
+	struct decision d = {0};
+	if (rc != 0) {
+		int64_t times[STORE_CRASHES_KEPT];
+		int n = store_crash_times(ctx->store, cur.name, times, STORE_CRASHES_KEPT, NULL);
+		decide_launch_failed(&cur, why, times, n < 0 ? 0 : n, ctx->cfg, now, &d);
+		if (d.crashed)
+			store_crash_add(ctx->store, cur.name, now, -1, 0, NULL);
+		record_events(ctx->store, now, cur.name, &d, NULL);
+	}
+	if (store_agent_update(ctx->store, &cur, NULL) == 0 &&
+	    store_commit(ctx->store, NULL) == 0) {
+		for (int i = 0; i < d.nevents; i++)
+			print_event(now, cur.name, &d.events[i]);
+		want_pid(w, cur.pid);
+	} else {
+		store_rollback(ctx->store);
+	}
+	agent_free_fields(&cur);
+}
+
+int
+watch_tick(struct watch *w, int64_t now, int64_t *wake)
+{
+	struct vigil_ctx *ctx = w->ctx;
+	struct fleet f;
+	char err[VIGIL_ERR_LEN];
+	struct todo *todo = NULL;
+	size_t ntodo = 0;
+	struct buf shown = {0};
+	int rc = 0;
+
+	*wake = 0;
+	w->nwant = 0;
+	observe_fleet(ctx->tmux, &f);
+	tmux_health(w, &f, now);
+
+	if ((rc = store_begin(ctx->store, err)) != 0) {
+		fprintf(stderr, "vigil: watch: warning: %s: retrying next tick\n", err);
+		observe_fleet_free(&f);
+		return -1;
+	}
+	struct agent *agents = NULL;
+	size_t n = 0;
+	if ((rc = store_agent_list(ctx->store, &agents, &n, err)) != 0)
+		goto fail;
+	todo = xcalloc(n ? n : 1, sizeof *todo);
+	for (size_t i = 0; i < n; i++) {
+		struct agent *a = &agents[i];
+		struct agent next;
+		struct obs o;
+		struct decision d;
+		int64_t times[STORE_CRASHES_KEPT];
+		int nt = 0;
+		observe_agent(&f, a, ctx->cfg, ctx->home, &o);
+		if (o.tmux_ok && may_end(&o) && agent_is_live(a->state)) {
+			nt = store_crash_times(ctx->store, a->name, times, STORE_CRASHES_KEPT, err);
+			if (nt < 0) {
+				rc = nt;
+				goto fail;
+			}
+		}
+		agent_copy(&next, a);
+		decide(&next, &o, times, nt, ctx->cfg, now, &d);
+		if (d.crashed) {
+			int code = next.exit_code, sig = next.exit_signal;
+			if ((rc = store_crash_add(ctx->store, a->name, now, code, sig, err)) != 0)
+				goto next_fail;
+		}
+		if ((rc = record_events(ctx->store, now, a->name, &d, err)) != 0)
+			goto next_fail;
+		if (!agent_equal(a, &next) &&
+		    (rc = store_agent_update(ctx->store, &next, err)) != 0)
+			goto next_fail;
+		if (d.wake && (*wake == 0 || d.wake < *wake))
+			*wake = d.wake;
+		if (d.act == ACT_LAUNCH || d.notify) {
+			struct todo *t = &todo[ntodo++];
+			agent_copy(&t->a, &next);
+			t->session = o.session;
+			t->notify = d.notify;
+			if (d.notify)
+				t->ev = d.events[d.notify_event];
+			if (d.act != ACT_LAUNCH)
+				t->session = -1; /* nothing to launch */
+		}
+		/* Keep an eye on the processes: their end wakes the loop. */
+		if (agent_is_live(next.state)) {
+			want_pid(w, next.pid);
+			want_pid(w, next.agent_pid);
+		}
+		show_events(&shown, now, a->name, &d);
+		agent_free_fields(&next);
+		continue;
+next_fail:
+		agent_free_fields(&next);
+		goto fail;
+	}
+	struct heartbeat h = {.pid = getpid(), .started = w->started, .beat = now,
+	    .interval = w->interval, .ticks = ++w->ticks};
+	snprintf(h.boot_id, sizeof h.boot_id, "%s", f.boot_id);
+	if ((rc = store_heartbeat_set(ctx->store, &h, err)) != 0)
+		goto fail;
+	if ((rc = store_commit(ctx->store, err)) != 0)
+		goto fail_committed;
+	agent_array_free(agents, n);
+	observe_fleet_free(&f);
+	if (shown.len)
+		fputs(shown.data, stderr);
+	buf_free(&shown);
+
+	for (size_t i = 0; i < ntodo; i++) {
+		struct todo *t = &todo[i];
+		if (t->session >= 0)
+			launch_one(w, t, now);
+		if (t->notify && notify_start(w->notifier, ctx->cfg, t->ev.kind, t->a.name,
+		    t->ev.detail, now, err) == -1)
+			fprintf(stderr, "vigil: watch: warning: %s\n", err);
+		agent_free_fields(&t->a);
+	}
+	free(todo);
+	return 0;
+
+fail:
+	store_rollback(ctx->store);
+fail_committed:
+	fprintf(stderr, "vigil: watch: warning: %s: retrying next tick\n", err);
+	agent_array_free(agents, n);
+	observe_fleet_free(&f);
+	for (size_t i = 0; i < ntodo; i++)
+		agent_free_fields(&todo[i].a);
+	free(todo);
+	buf_free(&shown);
+	return -1;
+}
