@@ -18,6 +18,7 @@ export PATH="$B/bin:$(cd "$(dirname "$0")/../tests/fixtures" && pwd):$PATH"
 cleanup() {
 	[ -n "${WATCH_PID:-}" ] && kill "$WATCH_PID" 2>/dev/null
 	"$REAL_TMUX" -L "$VIGIL_SOCKET" kill-server 2>/dev/null
+	sleep 0.3 # the agents' wrappers write their exit files as they go
 	rm -rf "$B"
 }
 trap cleanup EXIT INT TERM

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # ls.sh - `vigil ls` with 200 agents: wall time and tmux execs per call.
 # The whole fleet must cost one tmux exec, never one per agent.
 # Usage: bench/ls.sh [AGENTS]

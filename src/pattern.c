@@ -11,8 +11,14 @@
 #include "pattern.h"
 #include "util.h"
 
+/*
+ * Compiling is deferred: a built-in pattern is compiled when it is first
+ * matched, and a JIT compile happens then too, so a short-lived command
+ * (ls, send) pays nothing for the dozens of patterns it never uses.
+ */
 struct patset {
-	pcre2_code **code;
+	pcre2_code **code; /* NULL until first needed */
+	int *jitted;
 	char **src;
 	size_t n;
 	size_t cap;
@@ -29,7 +35,8 @@ void
 patset_clear(struct patset *ps)
 {
 	for (size_t i = 0; i < ps->n; i++) {
-		pcre2_code_free(ps->code[i]);
+		if (ps->code[i])
+			pcre2_code_free(ps->code[i]);
 		free(ps->src[i]);
 	}
 	ps->n = 0;
@@ -42,6 +49,7 @@ patset_free(struct patset *ps)
 		return;
 	patset_clear(ps);
 	free(ps->code);
+	free(ps->jitted);
 	free(ps->src);
 	if (ps->md)
 		pcre2_match_data_free(ps->md);
@@ -62,8 +70,6 @@ compile(const char *src, char *err)
 		    (size_t)off);
 		return NULL;
 	}
-	/* JIT is optional: where it is unavailable the interpreter is used. */
-	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	return re;
 }
 
@@ -77,21 +83,54 @@ pattern_check(const char *src, char *err)
 	return 0;
 }
 
+static void
+append(struct patset *ps, const char *src, pcre2_code *re)
+{
+	if (ps->n == ps->cap) {
+		ps->cap = ps->cap ? ps->cap * 2 : 4;
+		ps->code = xrealloc(ps->code, ps->cap * sizeof *ps->code);
+		ps->jitted = xrealloc(ps->jitted, ps->cap * sizeof *ps->jitted);
+		ps->src = xrealloc(ps->src, ps->cap * sizeof *ps->src);
+	}
+	ps->code[ps->n] = re;
+	ps->jitted[ps->n] = 0;
+	ps->src[ps->n] = xstrdup(src);
+	ps->n++;
+}
+
 int
 patset_add(struct patset *ps, const char *src, char *err)
 {
 	pcre2_code *re = compile(src, err);
 	if (re == NULL)
 		return -1;
-	if (ps->n == ps->cap) {
-		ps->cap = ps->cap ? ps->cap * 2 : 4;
-		ps->code = xrealloc(ps->code, ps->cap * sizeof *ps->code);
-		ps->src = xrealloc(ps->src, ps->cap * sizeof *ps->src);
-	}
-	ps->code[ps->n] = re;
-	ps->src[ps->n] = xstrdup(src);
-	ps->n++;
+	append(ps, src, re);
 	return 0;
+}
+
+void
+patset_add_trusted(struct patset *ps, const char *src)
+{
+	append(ps, src, NULL);
+}
+
+/* code returns pattern i compiled (and JIT-compiled where JIT exists). */
+static pcre2_code *
+code(const struct patset *ps, size_t i)
+{
+	/* The set is logically const; compiled code is a cache. */
+	struct patset *m = (struct patset *)ps;
+	if (m->code[i] == NULL) {
+		m->code[i] = compile(m->src[i], NULL);
+		if (m->code[i] == NULL)
+			abort(); /* a trusted pattern that does not compile is a bug */
+	}
+	if (!m->jitted[i]) {
+		/* JIT is optional: where it is unavailable the interpreter is used. */
+		pcre2_jit_compile(m->code[i], PCRE2_JIT_COMPLETE);
+		m->jitted[i] = 1;
+	}
+	return m->code[i];
 }
 
 size_t
@@ -126,7 +165,7 @@ patset_match(const struct patset *ps, const char *text, size_t len,
 		return -1;
 	for (size_t i = 0; i < ps->n; i++) {
 		pcre2_match_data *md = match_data(ps);
-		int rc = pcre2_match(ps->code[i], (PCRE2_SPTR)text, len, 0, 0, md, NULL);
+		int rc = pcre2_match(code(ps, i), (PCRE2_SPTR)text, len, 0, 0, md, NULL);
 		if (rc >= 0) {
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 			if (so)
@@ -151,7 +190,7 @@ patset_match_last(const struct patset *ps, const char *text, size_t len,
 		pcre2_match_data *md = match_data(ps);
 		size_t start = 0;
 		while (start <= len) {
-			int rc = pcre2_match(ps->code[i], (PCRE2_SPTR)text, len, start, 0,
+			int rc = pcre2_match(code(ps, i), (PCRE2_SPTR)text, len, start, 0,
 			    md, NULL);
 			if (rc < 0)
 				break;

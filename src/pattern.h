@@ -17,6 +17,9 @@ void patset_free(struct patset *ps);
 /* patset_add compiles src into the set; 0, or -1 with err set. */
 int patset_add(struct patset *ps, const char *src, char *err);
 
+/* patset_add_trusted adds a pattern known to compile (a built-in one). */
+void patset_add_trusted(struct patset *ps, const char *src);
+
 /* patset_clear drops every pattern (a config's empty value does this). */
 void patset_clear(struct patset *ps);
 

@@ -19,6 +19,7 @@
 #include "tmux.h"
 
 struct tmux {
+	char *bin; /* tmux's path, looked up once */
 	char *sock;
 	int64_t timeout;
 	unsigned execs;
@@ -54,6 +55,9 @@ struct tmux *
 tmux_new(const char *sock, int64_t timeout_ms)
 {
 	struct tmux *t = xcalloc(1, sizeof *t);
+	t->bin = find_in_path("tmux");
+	if (t->bin == NULL)
+		t->bin = xstrdup("tmux");
 	t->sock = xstrdup(sock);
 	t->timeout = timeout_ms > 0 ? timeout_ms : 5000;
 	char *unset[] = {"TMUX", "TMUX_PANE", NULL};
@@ -66,6 +70,7 @@ tmux_free(struct tmux *t)
 {
 	if (t == NULL)
 		return;
+	free(t->bin);
 	free(t->sock);
 	strv_free(&t->env);
 	free(t);
@@ -105,7 +110,7 @@ tmux_run(struct tmux *t, char *const *args, struct buf *out, char *err)
 {
 	struct strv argv = {0};
 	struct child_result r;
-	strv_add(&argv, "tmux");
+	strv_add(&argv, t->bin);
 	strv_add(&argv, "-L");
 	strv_add(&argv, t->sock);
 	for (; *args; args++)
@@ -535,7 +540,7 @@ tmux_version(struct tmux *t, int *major, int *minor, char *text, size_t n,
 {
 	struct strv argv = {0};
 	struct child_result r;
-	strv_add(&argv, "tmux");
+	strv_add(&argv, t->bin);
 	strv_add(&argv, "-V");
 	struct child_opts o = {.argv = argv.v, .env = t->env.v, .timeout_ms = t->timeout};
 	t->execs++;

@@ -223,10 +223,16 @@ watch_tick(struct watch *w, int64_t now, int64_t *wake)
 			if (d.act != ACT_LAUNCH)
 				t->session = -1; /* nothing to launch */
 		}
-		/* Keep an eye on the processes: their end wakes the loop. */
+		/*
+		 * Keep an eye on the processes: their end wakes the loop. The
+		 * wrapper (the pane's pid) ends right after its child and has
+		 * written how by then; a named process under a shell is watched
+		 * too, since its end leaves the pane alive (a zombie).
+		 */
 		if (agent_is_live(next.state)) {
 			want_pid(w, next.pid);
-			want_pid(w, next.agent_pid);
+			if (o.agent_found)
+				want_pid(w, next.agent_pid);
 		}
 		show_events(&shown, now, a->name, &d);
 		agent_free_fields(&next);

@@ -175,6 +175,25 @@ test_unknown_key_warns_and_goes_on(void **state)
 	config_free(c);
 }
 
+static void
+test_every_builtin_pattern_compiles(void **state)
+{
+	(void)state;
+	struct config *c = config_defaults();
+	char err[VIGIL_ERR_LEN];
+	size_t total = 0;
+	for (size_t i = 0; i < c->npresets; i++) {
+		const struct preset *p = c->presets[i];
+		const struct patset *sets[] = {p->ratelimit, p->idle, p->busy, p->trust};
+		for (size_t k = 0; k < 4; k++)
+			for (size_t j = 0; j < patset_count(sets[k]); j++, total++)
+				if (pattern_check(patset_source(sets[k], j), err) != 0)
+					fail_msg("preset %s: %s", p->name, err);
+	}
+	assert_true(total > 20);
+	config_free(c);
+}
+
 int
 main(void)
 {
@@ -187,6 +206,7 @@ main(void)
 		cmocka_unit_test(test_preset_override_and_new_preset),
 		cmocka_unit_test(test_bad_pattern_and_bad_preset_name_are_errors),
 		cmocka_unit_test(test_unknown_key_warns_and_goes_on),
+		cmocka_unit_test(test_every_builtin_pattern_compiles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
