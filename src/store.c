@@ -136,6 +136,10 @@ static const char *const migrations[] = {
 	" resumed INTEGER"
 	");"
 	"CREATE INDEX handoffs_agent ON handoffs(agent, id);",
+
+	/* 4: stuck detection: when vigil last typed, which notices were given. */
+	"ALTER TABLE agents ADD COLUMN typed_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE agents ADD COLUMN noticed INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -168,7 +172,7 @@ static const struct field agent_fields[] = {
 	INT(restarts), INT(streak), I64(next_at), I64(cooldown_until),
 	TXT(cooldown_kind), TXT(cooldown_line), INT(renewals), TXT(limit_hash),
 	INT(exit_code), INT(exit_signal), INT(seen_proc), TXT(boot_id),
-	TXT(pending), TXT(note),
+	TXT(pending), TXT(note), I64(typed_at), INT(noticed),
 };
 
 #define NFIELDS (sizeof agent_fields / sizeof agent_fields[0])

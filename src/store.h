@@ -58,7 +58,15 @@ struct agent {
 	char *boot_id;       /* boot the agent was started in */
 	char *pending;       /* text to type once the CLI is ready */
 	char *note;          /* short human note: why the state is what it is */
+	int64_t typed_at;    /* when vigil last typed into it (its echo is no progress) */
+	int noticed;         /* NOTICED_* bits: what this episode already logged */
 };
+
+#define NOTICED_HELD 0x1  /* a held nudge was logged */
+#define NOTICED_TRUST 0x2 /* the trust dialog was logged */
+#define NOTICED_WARN 0x4  /* the warn tier was logged */
+#define NOTICED_TYPED 0x8 /* vigil typed text; Enter is due next tick */
+#define NOTICED_ENTER 0x10 /* vigil pressed Enter; next tick checks it was taken */
 
 void agent_free_fields(struct agent *a);
 /* agent_copy makes dst a deep copy of src; agent_equal compares all fields. */

@@ -89,6 +89,8 @@ fresh(struct agent *a)
 	set_str(&a->hash, NULL);
 	a->seen_proc = 0;
 	a->agent_pid = 0;
+	a->typed_at = 0;
+	a->noticed = 0;
 }
 
 /*
@@ -225,6 +227,210 @@ alive(struct agent *a, const struct obs *o, int64_t now)
 	}
 }
 
+
+/* ago formats how long ms is, for event details ("unchanged for 12m"). */
+static const char *
+ago(int64_t ms, char *out, size_t n)
+{
+	return duration_format(ms, out, n);
+}
+
+/*
+ * progress puts the agent back to tier 0: a new stall episode starts at
+ * the next unchanged screen.
+ */
+static void
+progress(struct agent *a, const struct obs *o, int64_t now)
+{
+	a->last_change = now;
+	a->tier = 0;
+	a->stall_since = 0;
+	a->tier_clock = 0;
+	a->nudges = 0;
+	a->triages = 0;
+	a->noticed = 0;
+	a->typed_at = 0;
+	set_state(a, o->idle ? ST_IDLE : ST_WORKING, now);
+}
+
+/* nudge_due is when the k-th nudge of an episode is due, on the tier clock. */
+static int64_t
+nudge_due(const struct config *cfg, int64_t clock, int k)
+{
+	int64_t gap = cfg->max_nudges > 0 ?
+	    (cfg->triage_after - cfg->nudge_after) / cfg->max_nudges : 0;
+	if (gap < 0)
+		gap = 0;
+	return clock + cfg->nudge_after + (int64_t)k * gap;
+}
+
+/* terminate ends an episode that lasted terminate_after. */
+static void
+terminate(struct agent *a, const struct config *cfg, int64_t since, int64_t now,
+    const int64_t *crash_times, int ncrash, struct decision *d)
+{
+	char dur[32];
+	a->tier = 4;
+	event(d, "terminate", 4, "unchanged for %s", ago(now - since, dur, sizeof dur));
+	notify(d);
+	if (strcmp(a->restart, "no") == 0) {
+		d->act = ACT_KILL;
+		set_state(a, ST_STOPPED, now);
+		set_str(&a->note, "terminated: unchanged too long; restart policy no");
+		a->next_at = 0;
+		return;
+	}
+	schedule(a, crash_times, ncrash, 0, cfg, now, d);
+	if (strcmp(a->state, ST_RESTARTING) == 0 && a->next_at <= now)
+		launch(a, now, d);
+}
+
+/*
+ * screen applies tiers 1-4 to a live agent whose screen was read: real
+ * change is progress; an unchanged screen walks warn, nudge, triage and
+ * terminate on the clock of its stall episode.
+ */
+static void
+screen(struct agent *a, const struct obs *o, const int64_t *crash_times, int ncrash,
+    const struct config *cfg, int64_t now, struct decision *d)
+{
+	char dur[32];
+	if (!o->captured)
+		return;
+	/*
+	 * Typing is spread over ticks so that no tick waits on a CLI: the
+	 * text one tick, Enter the next, and the one after checks that Enter
+	 * was taken (the screen moved), pressing it once more if not. What
+	 * the screen does meanwhile is the echo of vigil's own typing: a new
+	 * baseline, never progress; the stall clock keeps running.
+	 */
+	int changed = a->hash == NULL || strcmp(a->hash, o->hash) != 0;
+	int first = a->hash == NULL;
+	if (changed)
+		set_str(&a->hash, o->hash);
+	if (a->noticed & NOTICED_TYPED) {
+		a->noticed &= ~NOTICED_TYPED;
+		a->noticed |= NOTICED_ENTER;
+		d->act = ACT_ENTER;
+		return;
+	}
+	if (a->noticed & NOTICED_ENTER) {
+		a->noticed &= ~NOTICED_ENTER;
+		if (!changed)
+			d->act = ACT_ENTER; /* swallowed: once more */
+		return;
+	}
+	if (changed && !first && a->typed_at && now - a->typed_at <= 2 * cfg->interval +
+	    cfg->confirm) {
+		a->typed_at = 0; /* the last of the echo */
+		changed = 0;
+	}
+	if (changed) {
+		progress(a, o, now);
+		return;
+	}
+	if (o->activity > a->last_change) {
+		progress(a, o, now);
+		return;
+	}
+
+	const struct preset *ps = config_preset(cfg, a->preset);
+	int64_t since = a->last_change;
+	int64_t clock = a->tier_clock ? a->tier_clock : since;
+	if (a->stall_since == 0)
+		a->stall_since = since;
+	set_state(a, o->idle ? ST_IDLE : a->tier >= 1 ? ST_STALLED : ST_WORKING, now);
+
+	/* A trust dialog waits for a person: say so once, never press a key. */
+	if (o->trust[0] && !(a->noticed & NOTICED_TRUST)) {
+		a->noticed |= NOTICED_TRUST;
+		event(d, "warn", a->tier, "trust dialog on screen, a person must answer: %s",
+		    o->trust);
+		notify(d);
+	}
+
+	/* The task spawn could not type: now the screen is still, type it. */
+	if (a->pending && !o->busy && !o->attached && !o->trust[0] && !a->typed_at &&
+	    now - since >= cfg->interval) {
+		d->act = ACT_TYPE;
+		d->send_text = a->pending;
+		d->send_pending = 1;
+		a->pending = NULL;
+		a->typed_at = now;
+		a->noticed |= NOTICED_TYPED;
+		return;
+	}
+
+	/* Tier 1: warn (an agent idle at its prompt skips it: see nudge). */
+	if (now - clock >= cfg->warn_after && !o->idle && !(a->noticed & NOTICED_WARN)) {
+		a->noticed |= NOTICED_WARN;
+		if (a->tier < 1)
+			a->tier = 1;
+		set_state(a, ST_STALLED, now);
+		event(d, "warn", 1, "unchanged for %s%s%s", ago(now - since, dur, sizeof dur),
+		    o->busy ? ", busy: " : "", o->busy ? o->busy : "");
+	}
+
+	/* Tier 2: nudge, at most max_nudges per episode, never interrupting. */
+	if (a->nudges < cfg->max_nudges && now >= nudge_due(cfg, clock, a->nudges) &&
+	    ps && ps->nudge && *ps->nudge) {
+		const char *held = o->trust[0] ? "a trust dialog is on screen" :
+		    o->attached ? "a person is attached" : o->busy ? "busy" : NULL;
+		if (held) {
+			if (!(a->noticed & NOTICED_HELD)) {
+				a->noticed |= NOTICED_HELD;
+				if (strcmp(held, "busy") == 0)
+					event(d, "nudge", a->tier < 2 ? 2 : a->tier, "held: busy (%s)",
+					    o->busy);
+				else
+					event(d, "nudge", a->tier < 2 ? 2 : a->tier, "held: %s", held);
+			}
+		} else if (d->act == ACT_NONE) {
+			a->nudges++;
+			a->noticed &= ~NOTICED_HELD;
+			if (a->tier < 2)
+				a->tier = 2;
+			a->typed_at = now;
+			a->noticed |= NOTICED_TYPED;
+			d->act = ACT_TYPE;
+			d->send_text = xstrdup(ps->nudge);
+			event(d, "nudge", 2, "%s %s: %s", o->idle ? "idle at its prompt for" :
+			    "unchanged for", ago(now - since, dur, sizeof dur), ps->nudge);
+			if (!o->idle)
+				set_state(a, ST_STALLED, now);
+		}
+	}
+
+	/* Tier 3: AI triage, once per episode. */
+	if (now - clock >= cfg->triage_after && a->tier < 3) {
+		a->tier = 3;
+		set_state(a, o->idle ? ST_IDLE : ST_STALLED, now);
+		if (a->triages == 0 && d->act == ACT_NONE) {
+			a->triages++;
+			d->act = ACT_TRIAGE;
+		}
+	}
+
+	/* Tier 4: terminate, bounded by the whole episode, reprieve or not. */
+	if (now - since >= cfg->terminate_after) {
+		d->act = ACT_NONE;
+		free(d->send_text);
+		d->send_text = NULL;
+		a->noticed &= ~NOTICED_TYPED;
+		terminate(a, cfg, since, now, crash_times, ncrash, d);
+		return;
+	}
+	/* Wake for the next tier, so thresholds below the interval are honoured. */
+	int64_t next = since + cfg->terminate_after;
+	int64_t cands[] = {clock + cfg->warn_after, nudge_due(cfg, clock, a->nudges),
+	    clock + cfg->triage_after};
+	for (size_t i = 0; i < 3; i++)
+		if (cands[i] > now && cands[i] < next)
+			next = cands[i];
+	if (d->wake == 0 || next < d->wake)
+		d->wake = next;
+}
+
 void
 decide(struct agent *a, const struct obs *o, const int64_t *crash_times,
     int ncrash, const struct config *cfg, int64_t now, struct decision *d)
@@ -284,6 +490,8 @@ decide(struct agent *a, const struct obs *o, const int64_t *crash_times,
 		/* Else the wrapper is ending: its exit file comes next tick. */
 	} else {
 		alive(a, o, now);
+		screen(a, o, crash_times, ncrash, cfg, now, d);
+		return;
 	}
 	/* The first crash of a streak restarts at once, in this very tick. */
 	if (strcmp(a->state, ST_RESTARTING) == 0 && a->next_at <= now)

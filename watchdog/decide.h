@@ -29,6 +29,14 @@ struct obs {
 	const char *named; /* the preset's process name, NULL when it has none */
 	int agent_found;  /* agent_pid was found by that name */
 	int attached;     /* clients attached to the session */
+
+	/* The screen (tiers 1-3): read when the pane lives. */
+	int captured;     /* the last lines were read this tick */
+	char hash[33];    /* MD5 of the normalised last lines */
+	const char *busy; /* the busy pattern that matched, or NULL */
+	const char *idle; /* the idle pattern that matched, or NULL */
+	char trust[160];  /* the trust dialog's line, "" when none */
+	int64_t activity; /* newest mtime under the preset's activity glob, 0: none */
 };
 
 /* An event decided this tick. */
@@ -41,14 +49,19 @@ struct devent {
 /* What to do after the tick's transaction commits. */
 enum act {
 	ACT_NONE,
-	ACT_LAUNCH, /* start the agent again: respawn its pane, or a new session */
-	ACT_KILL,   /* kill its session */
+	ACT_LAUNCH,    /* start the agent again: respawn its pane, or a new session */
+	ACT_KILL,      /* kill its session (terminated, not restarted) */
+	ACT_TYPE,      /* type send_text (a nudge, the pending task), no Enter yet */
+	ACT_ENTER,     /* press Enter after text typed on an earlier tick */
+	ACT_TRIAGE,    /* run AI triage on its screen */
 };
 
 #define DECIDE_MAX_EVENTS 8
 
 struct decision {
 	enum act act;
+	char *send_text; /* for ACT_TYPE: the text (malloc'd; the caller frees) */
+	int send_pending; /* ... and it is the pending task (keep it if typing fails) */
 	int notify;     /* run the notify hook for events[notify_event] */
 	int notify_event;
 	int crashed;    /* add now to the crash history */

@@ -1,7 +1,8 @@
 /*
  * observe.h - what the watchdog sees each tick, at a constant cost: one
- * tmux exec lists every pane of the fleet; /proc and the wrappers' exit
- * files say the rest, with no process started per agent.
+ * tmux exec lists every pane of the fleet, one more captures the last
+ * lines of every live pane; /proc and the wrappers' exit files say the
+ * rest, with no process started per agent.
  */
 #ifndef VIGIL_OBSERVE_H
 #define VIGIL_OBSERVE_H
@@ -9,6 +10,7 @@
 #include <stddef.h>
 
 #include "decide.h"
+#include "util.h"
 
 struct agent;
 struct config;
@@ -21,14 +23,31 @@ struct fleet {
 	struct pane *panes;
 	size_t npanes;
 	char boot_id[64];
+	char **names;        /* agents whose screens were captured */
+	struct buf *screens; /* ... their last lines */
+	size_t nscreens;
 };
 
 /* observe_fleet lists every pane in one tmux exec; 0, or a TMUX_ result. */
 int observe_fleet(struct tmux *t, struct fleet *f);
+
+/*
+ * observe_screens captures the last capture_lines lines of every live pane
+ * of agents[0..n) in one tmux exec (joined soft-wraps, a little history).
+ */
+void observe_screens(struct tmux *t, struct fleet *f, const struct agent *agents,
+    size_t n, const struct config *cfg);
+
 void observe_fleet_free(struct fleet *f);
 
 /* observe_agent fills o with what f, /proc and a's exit file say of a. */
 void observe_agent(const struct fleet *f, const struct agent *a,
     const struct config *cfg, const char *home, struct obs *o);
+
+/*
+ * screen_tail points *start at the last lines non-blank lines of text
+ * (trailing blank lines dropped) and returns their length.
+ */
+size_t screen_tail(const char *text, size_t len, int lines, const char **start);
 
 #endif

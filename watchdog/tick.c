@@ -24,10 +24,13 @@
 #include "view.h"
 #include "watch.h"
 
-/* A launch or a notification decided in the transaction, done after it. */
+/* What was decided in the transaction, done after it. */
 struct todo {
 	struct agent a;      /* the record as decided */
+	enum act act;
 	int session;         /* the session existed: respawn its pane */
+	char *text;          /* ACT_TYPE: what to type */
+	int pending;         /* ... the pending task, kept when typing fails */
 	int notify;
 	struct devent ev;    /* the event the notification tells of */
 };
@@ -158,6 +161,56 @@ launch_one(struct watch *w, struct todo *t, int64_t now)
 	agent_free_fields(&cur);
 }
 
+/*
+ * send_one types the text of a nudge or the pending task (literally, or as
+ * a bracketed paste when it has several lines), or presses Enter: one tmux
+ * exec, no waiting. A pending task that could not be typed goes back into
+ * the row.
+ */
+static void
+send_one(struct watch *w, struct todo *t, int64_t now)
+{
+	struct vigil_ctx *ctx = w->ctx;
+	char target[64], why[VIGIL_ERR_LEN];
+	agent_target(&t->a, target, sizeof target);
+	int rc;
+	if (t->act == ACT_ENTER)
+		rc = tmux_send_key(ctx->tmux, target, "Enter", why);
+	else
+		rc = strchr(t->text, '\n') ? tmux_paste(ctx->tmux, target, t->text, why) :
+		    tmux_send_literal(ctx->tmux, target, t->text, why);
+	if (rc == TMUX_OK)
+		return;
+	struct devent e = {.kind = "error", .tier = t->a.tier};
+	snprintf(e.detail, sizeof e.detail, "could not type: %.200s", why);
+	if (store_begin(ctx->store, NULL) != 0)
+		return;
+	struct agent cur;
+	if (t->pending && store_agent_get(ctx->store, t->a.name, &cur, NULL) == 0) {
+		if (cur.pending == NULL) {
+			cur.pending = xstrdup(t->text);
+			cur.typed_at = 0;
+			cur.noticed &= ~(NOTICED_TYPED | NOTICED_ENTER);
+			store_agent_update(ctx->store, &cur, NULL);
+		}
+		agent_free_fields(&cur);
+	}
+	store_event_add(ctx->store, now, t->a.name, e.kind, e.tier, e.detail, NULL);
+	if (store_commit(ctx->store, NULL) == 0)
+		print_event(now, t->a.name, &e);
+}
+
+/* triage_one runs AI triage for the agent (the triage tier). */
+static void
+triage_one(struct watch *w, struct todo *t, int64_t now)
+{
+	struct vigil_ctx *ctx = w->ctx;
+	struct devent e = {.kind = "verdict", .tier = 3};
+	snprintf(e.detail, sizeof e.detail, "none: no command");
+	if (store_event_add(ctx->store, now, t->a.name, e.kind, e.tier, e.detail, NULL) == 0)
+		print_event(now, t->a.name, &e);
+}
+
 int
 watch_tick(struct watch *w, int64_t now, int64_t *wake)
 {
@@ -173,6 +226,18 @@ watch_tick(struct watch *w, int64_t now, int64_t *wake)
 	w->nwant = 0;
 	observe_fleet(ctx->tmux, &f);
 	tmux_health(w, &f, now);
+	/*
+	 * The screens are read before the transaction (tmux must not be
+	 * waited on while the store is locked): the agents are read twice,
+	 * here without the lock for what to capture, below under it.
+	 */
+	{
+		struct agent *pre = NULL;
+		size_t npre = 0;
+		if (store_agent_list(ctx->store, &pre, &npre, NULL) == 0)
+			observe_screens(ctx->tmux, &f, pre, npre, ctx->cfg);
+		agent_array_free(pre, npre);
+	}
 
 	if ((rc = store_begin(ctx->store, err)) != 0) {
 		fprintf(stderr, "vigil: watch: warning: %s: retrying next tick\n", err);
@@ -201,6 +266,10 @@ watch_tick(struct watch *w, int64_t now, int64_t *wake)
 		}
 		agent_copy(&next, a);
 		decide(&next, &o, times, nt, ctx->cfg, now, &d);
+		if (d.act != ACT_TYPE) {
+			free(d.send_text);
+			d.send_text = NULL;
+		}
 		if (d.crashed) {
 			int code = next.exit_code, sig = next.exit_signal;
 			if ((rc = store_crash_add(ctx->store, a->name, now, code, sig, err)) != 0)
@@ -213,15 +282,17 @@ watch_tick(struct watch *w, int64_t now, int64_t *wake)
 			goto next_fail;
 		if (d.wake && (*wake == 0 || d.wake < *wake))
 			*wake = d.wake;
-		if (d.act == ACT_LAUNCH || d.notify) {
+		if (d.act != ACT_NONE || d.notify) {
 			struct todo *t = &todo[ntodo++];
 			agent_copy(&t->a, &next);
+			t->act = d.act;
 			t->session = o.session;
+			t->text = d.send_text;
+			t->pending = d.send_pending;
+			d.send_text = NULL;
 			t->notify = d.notify;
 			if (d.notify)
 				t->ev = d.events[d.notify_event];
-			if (d.act != ACT_LAUNCH)
-				t->session = -1; /* nothing to launch */
 		}
 		/*
 		 * Keep an eye on the processes: their end wakes the loop. The
@@ -239,6 +310,7 @@ watch_tick(struct watch *w, int64_t now, int64_t *wake)
 		continue;
 next_fail:
 		agent_free_fields(&next);
+		free(d.send_text);
 		goto fail;
 	}
 	struct heartbeat h = {.pid = getpid(), .started = w->started, .beat = now,
@@ -256,12 +328,28 @@ next_fail:
 
 	for (size_t i = 0; i < ntodo; i++) {
 		struct todo *t = &todo[i];
-		if (t->session >= 0)
+		switch (t->act) {
+		case ACT_LAUNCH:
 			launch_one(w, t, now);
+			break;
+		case ACT_TYPE:
+		case ACT_ENTER:
+			send_one(w, t, now);
+			break;
+		case ACT_KILL:
+			tmux_kill_session(ctx->tmux, t->a.name, NULL);
+			break;
+		case ACT_TRIAGE:
+			triage_one(w, t, now);
+			break;
+		case ACT_NONE:
+			break;
+		}
 		if (t->notify && notify_start(w->notifier, ctx->cfg, t->ev.kind, t->a.name,
 		    t->ev.detail, now, err) == -1)
 			fprintf(stderr, "vigil: watch: warning: %s\n", err);
 		agent_free_fields(&t->a);
+		free(t->text);
 	}
 	free(todo);
 	return 0;
@@ -272,8 +360,10 @@ fail_committed:
 	fprintf(stderr, "vigil: watch: warning: %s: retrying next tick\n", err);
 	agent_array_free(agents, n);
 	observe_fleet_free(&f);
-	for (size_t i = 0; i < ntodo; i++)
+	for (size_t i = 0; i < ntodo; i++) {
 		agent_free_fields(&todo[i].a);
+		free(todo[i].text);
+	}
 	free(todo);
 	buf_free(&shown);
 	return -1;

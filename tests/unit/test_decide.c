@@ -5,6 +5,7 @@
  */
 #include "unit.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -445,6 +446,337 @@ test_launch_failure_schedules_a_retry(void **state)
 	assert_true(f->a.next_at > T0 + 1001);
 }
 
+/* Tiers 1-4: the screen. */
+
+static void
+tier_conf(struct fx *f)
+{
+	f->cfg->interval = 100;
+	f->cfg->confirm = 100;
+	f->cfg->warn_after = 1000;
+	f->cfg->nudge_after = 2000;
+	f->cfg->triage_after = 4000;
+	f->cfg->terminate_after = 6000;
+	f->cfg->max_nudges = 2;
+	struct preset *p = config_preset(f->cfg, "shell");
+	free(p->nudge);
+	p->nudge = xstrdup("go on");
+}
+
+static struct obs
+seen(const char *hash)
+{
+	struct obs o = live(100);
+	o.captured = 1;
+	snprintf(o.hash, sizeof o.hash, "%s", hash);
+	return o;
+}
+
+/* step runs ticks every 100 ms from *now to until, with screen o, and
+ * returns how many events of kind happened; the last decision in *d. */
+static int
+step(struct fx *f, struct obs *o, int64_t *now, int64_t until, const char *kind,
+    struct decision *d)
+{
+	int n = 0;
+	while (*now < until) {
+		*now += 100;
+		run(f, o, *now, d);
+		for (int i = 0; i < d->nevents; i++)
+			if (strcmp(d->events[i].kind, kind) == 0)
+				n++;
+		free(d->send_text);
+		d->send_text = NULL;
+	}
+	return n;
+}
+
+static void
+test_a_changing_screen_is_never_warned(void **state)
+{
+	struct fx *f = *state;
+	tier_conf(f);
+	struct decision d;
+	char h[33];
+	for (int64_t now = T0; now < T0 + 20000; now += 100) {
+		snprintf(h, sizeof h, "%032lld", (long long)now);
+		struct obs o = seen(h);
+		run(f, &o, now, &d);
+		assert_int_equal(d.nevents, 0);
+		assert_int_equal(f->a.tier, 0);
+	}
+}
+
+static void
+test_a_hang_walks_warn_nudge_triage_terminate_in_order(void **state)
+{
+	struct fx *f = *state;
+	tier_conf(f);
+	struct decision d;
+	struct obs o = seen("aaaa");
+	int64_t now = T0;
+	run(f, &o, now, &d); /* baseline */
+	const char *order[] = {"warn", "nudge", "nudge", "terminate", NULL};
+	size_t next = 0;
+	int triage = 0, typed = 0, entered = 0, relaunched = 0;
+	while (now < T0 + 6000) {
+		now += 100;
+		run(f, &o, now, &d);
+		if (d.act == ACT_TRIAGE)
+			triage++;
+		if (d.act == ACT_TYPE) {
+			typed++;
+			assert_string_equal(d.send_text, "go on");
+		}
+		if (d.act == ACT_ENTER)
+			entered++;
+		relaunched += d.act == ACT_LAUNCH;
+		for (int i = 0; i < d.nevents; i++) {
+			if (strcmp(d.events[i].kind, "restart") == 0)
+				continue;
+			assert_non_null(order[next]);
+			assert_string_equal(d.events[i].kind, order[next]);
+			next++;
+		}
+		free(d.send_text);
+		d.send_text = NULL;
+	}
+	assert_null(order[next]);
+	if (triage != 1 || typed != 2)
+		fail_msg("triage %d typed %d entered %d", triage, typed, entered);
+	assert_true(entered >= 2);
+	assert_int_equal(relaunched, 1); /* terminate, then restart */
+}
+
+static void
+test_tiers_fire_at_their_times(void **state)
+{
+	struct fx *f = *state;
+	tier_conf(f);
+	struct decision d;
+	struct obs o = seen("aaaa");
+	int64_t now = T0;
+	run(f, &o, now, &d);
+	assert_int_equal(step(f, &o, &now, T0 + 900, "warn", &d), 0);
+	assert_int_equal(step(f, &o, &now, T0 + 1000, "warn", &d), 1);
+	assert_int_equal(f->a.tier, 1);
+	assert_string_equal(f->a.state, ST_STALLED);
+	assert_int_equal(f->a.stall_since, T0);
+	assert_int_equal(step(f, &o, &now, T0 + 1900, "nudge", &d), 0);
+	assert_int_equal(step(f, &o, &now, T0 + 2000, "nudge", &d), 1);
+	assert_int_equal(f->a.tier, 2);
+	assert_int_equal(step(f, &o, &now, T0 + 3900, "nudge", &d), 1); /* the 2nd at 3s */
+	assert_int_equal(f->a.tier, 2);
+	now += 100;
+	run(f, &o, now, &d);
+	assert_int_equal(d.act, ACT_TRIAGE);
+	assert_int_equal(f->a.tier, 3);
+	assert_int_equal(step(f, &o, &now, T0 + 5900, "terminate", &d), 0);
+	assert_int_equal(step(f, &o, &now, T0 + 6000, "terminate", &d), 1);
+}
+
+static void
+test_vigils_own_typing_is_not_progress(void **state)
+{
+	struct fx *f = *state;
+	tier_conf(f);
+	struct decision d;
+	struct obs o = seen("aaaa");
+	int64_t now = T0;
+	run(f, &o, now, &d);
+	step(f, &o, &now, T0 + 2000, "nudge", &d); /* the nudge is typed */
+	assert_int_equal(f->a.nudges, 1);
+	/* Its echo shows up, then Enter's: neither is progress. */
+	o = seen("bbbb");
+	now += 100;
+	run(f, &o, now, &d);
+	assert_int_equal(d.act, ACT_ENTER);
+	o = seen("cccc");
+	now += 100;
+	run(f, &o, now, &d);
+	assert_int_equal(f->a.tier, 2);
+	assert_int_equal(f->a.last_change, T0);
+	/* The clock ran on: terminate still comes at 6s after the last progress. */
+	assert_int_equal(step(f, &o, &now, T0 + 6000, "terminate", &d), 1);
+}
+
+static void
+test_enter_is_pressed_again_when_the_screen_did_not_move(void **state)
+{
+	struct fx *f = *state;
+	tier_conf(f);
+	struct decision d;
+	struct obs o = seen("aaaa");
+	int64_t now = T0;
+	run(f, &o, now, &d);
+	step(f, &o, &now, T0 + 2000, "nudge", &d);
+	o = seen("typed");
+	now += 100;
+	run(f, &o, now, &d);
+	assert_int_equal(d.act, ACT_ENTER);
+	now += 100;
+	run(f, &o, now, &d); /* still "typed": Enter was swallowed */
+	assert_int_equal(d.act, ACT_ENTER);
+	now += 100;
+	run(f, &o, now, &d);
+	assert_int_equal(d.act, ACT_NONE);
+}
+
+static void
+test_real_change_puts_the_agent_back_to_tier_zero(void **state)
+{
+	struct fx *f = *state;
+	tier_conf(f);
+	struct decision d;
+	struct obs o = seen("aaaa");
+	int64_t now = T0;
+	run(f, &o, now, &d);
+	step(f, &o, &now, T0 + 4000, "warn", &d);
+	assert_int_equal(f->a.tier, 3);
+	o = seen("new text");
+	now += 5000; /* well past the echo of the last nudge */
+	run(f, &o, now, &d);
+	assert_int_equal(f->a.tier, 0);
+	assert_int_equal(f->a.nudges, 0);
+	assert_int_equal(f->a.triages, 0);
+	assert_int_equal(f->a.stall_since, 0);
+	assert_string_equal(f->a.state, ST_WORKING);
+	assert_int_equal(f->a.last_change, now);
+}
+
+static void
+test_busy_holds_the_nudge_but_not_triage_or_terminate(void **state)
+{
+	struct fx *f = *state;
+	tier_conf(f);
+	struct decision d;
+	struct obs o = seen("aaaa");
+	o.busy = "(?i)esc to interrupt";
+	int64_t now = T0;
+	run(f, &o, now, &d);
+	int typed = 0, triage = 0, held = 0;
+	while (now < T0 + 6000) {
+		now += 100;
+		run(f, &o, now, &d);
+		typed += d.act == ACT_TYPE;
+		triage += d.act == ACT_TRIAGE;
+		for (int i = 0; i < d.nevents; i++)
+			if (strcmp(d.events[i].kind, "nudge") == 0) {
+				assert_string_equal(d.events[i].detail, "held: busy ((?i)esc to interrupt)");
+				held++;
+			}
+		free(d.send_text);
+		d.send_text = NULL;
+	}
+	assert_int_equal(typed, 0);
+	assert_int_equal(held, 1);
+	assert_int_equal(triage, 1);
+	assert_true(has_event(&d, "terminate"));
+}
+
+static void
+test_an_attached_person_holds_the_nudge(void **state)
+{
+	struct fx *f = *state;
+	tier_conf(f);
+	struct decision d;
+	struct obs o = seen("aaaa");
+	o.attached = 1;
+	int64_t now = T0;
+	run(f, &o, now, &d);
+	assert_int_equal(step(f, &o, &now, T0 + 3900, "nudge", &d), 1);
+	assert_int_equal(f->a.nudges, 0);
+	/* The person detaches: the nudge goes. */
+	o.attached = 0;
+	now += 100;
+	run(f, &o, now, &d);
+	assert_int_equal(d.act, ACT_TYPE);
+	free(d.send_text);
+}
+
+static void
+test_idle_at_its_prompt_is_nudged_without_warn(void **state)
+{
+	struct fx *f = *state;
+	tier_conf(f);
+	struct decision d;
+	struct obs o = seen("aaaa");
+	o.idle = "^> $";
+	int64_t now = T0;
+	run(f, &o, now, &d);
+	assert_string_equal(f->a.state, ST_IDLE);
+	assert_int_equal(step(f, &o, &now, T0 + 1900, "warn", &d), 0);
+	now += 100;
+	run(f, &o, now, &d);
+	assert_int_equal(d.act, ACT_TYPE);
+	assert_true(has_event(&d, "nudge"));
+	free(d.send_text);
+}
+
+static void
+test_a_trust_dialog_is_told_once_and_never_nudged(void **state)
+{
+	struct fx *f = *state;
+	tier_conf(f);
+	struct decision d;
+	struct obs o = seen("aaaa");
+	snprintf(o.trust, sizeof o.trust, "Do you trust the files in this folder?");
+	int64_t now = T0;
+	run(f, &o, now, &d);
+	int warns = 0, typed = 0, notified = 0;
+	while (now < T0 + 5900) {
+		now += 100;
+		run(f, &o, now, &d);
+		typed += d.act == ACT_TYPE;
+		notified += d.notify && strcmp(d.events[d.notify_event].kind, "warn") == 0;
+		for (int i = 0; i < d.nevents; i++)
+			if (strcmp(d.events[i].kind, "warn") == 0 && strstr(d.events[i].detail, "trust"))
+				warns++;
+		free(d.send_text);
+		d.send_text = NULL;
+	}
+	assert_int_equal(notified, 1);
+	assert_int_equal(warns, 1);
+	assert_int_equal(typed, 0);
+}
+
+static void
+test_activity_beyond_the_screen_is_progress(void **state)
+{
+	struct fx *f = *state;
+	tier_conf(f);
+	struct decision d;
+	struct obs o = seen("aaaa");
+	int64_t now = T0;
+	run(f, &o, now, &d);
+	step(f, &o, &now, T0 + 1500, "warn", &d);
+	assert_int_equal(f->a.tier, 1);
+	o.activity = now - 50; /* the transcript was written just now */
+	now += 100;
+	run(f, &o, now, &d);
+	assert_int_equal(f->a.tier, 0);
+}
+
+static void
+test_the_pending_task_is_typed_when_the_screen_is_still(void **state)
+{
+	struct fx *f = *state;
+	tier_conf(f);
+	f->a.pending = xstrdup("fix the tests");
+	struct decision d;
+	struct obs o = seen("aaaa");
+	int64_t now = T0;
+	run(f, &o, now, &d);
+	assert_int_equal(d.act, ACT_NONE);
+	now += 100;
+	run(f, &o, now, &d);
+	assert_int_equal(d.act, ACT_TYPE);
+	assert_string_equal(d.send_text, "fix the tests");
+	assert_true(d.send_pending);
+	assert_null(f->a.pending);
+	free(d.send_text);
+}
+
 int
 main(void)
 {
@@ -469,6 +801,18 @@ main(void)
 		T(test_a_launch_made_before_a_crash_of_the_watchdog_is_adopted),
 		T(test_stopped_and_failed_agents_are_left_alone),
 		T(test_launch_failure_schedules_a_retry),
+		T(test_a_changing_screen_is_never_warned),
+		T(test_a_hang_walks_warn_nudge_triage_terminate_in_order),
+		T(test_tiers_fire_at_their_times),
+		T(test_vigils_own_typing_is_not_progress),
+		T(test_enter_is_pressed_again_when_the_screen_did_not_move),
+		T(test_real_change_puts_the_agent_back_to_tier_zero),
+		T(test_busy_holds_the_nudge_but_not_triage_or_terminate),
+		T(test_an_attached_person_holds_the_nudge),
+		T(test_idle_at_its_prompt_is_nudged_without_warn),
+		T(test_a_trust_dialog_is_told_once_and_never_nudged),
+		T(test_activity_beyond_the_screen_is_progress),
+		T(test_the_pending_task_is_typed_when_the_screen_is_still),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
