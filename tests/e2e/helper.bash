@@ -32,6 +32,11 @@ setup() {
 }
 
 teardown() {
+	# A failed test shows what its watchdog said.
+	if [ -z "${BATS_TEST_COMPLETED:-}" ] && [ -s "$T/watch.log" ]; then
+		echo "--- watch.log"
+		tail -n 40 "$T/watch.log"
+	fi
 	for p in $WATCH_PIDS; do
 		kill "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
