@@ -152,13 +152,7 @@ check(struct vigil_ctx *ctx, struct spawn_args *a, struct preset **preset,
 
 	/* The program must exist where tmux will look for it. */
 	const char *prog = cmdv->v[0];
-	char *found = NULL;
-	if (strchr(prog, '/') && prog[0] != '/') {
-		char *p = xasprintf("%s/%s", *dir, prog);
-		found = access(p, X_OK) == 0 ? p : (free(p), NULL);
-	} else {
-		found = find_in_path(prog);
-	}
+	char *found = agent_program(*dir, prog);
 	if (found == NULL)
 		return cmd_fail(ctx, EX_UNAVAILABLE, "program '%s' not found%s (preset %s)",
 		    prog, strchr(prog, '/') ? "" : " on PATH", pname);

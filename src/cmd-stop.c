@@ -1,9 +1,13 @@
 /*
  * cmd-stop.c - vigil stop and vigil rm. stop records the state first and
  * kills the session after, so a watchdog never mistakes a stop for a death
- * and restarts the agent. rm forgets a stopped agent; its events stay.
+ * and restarts the agent; between the two it takes a checkpoint and a
+ * handoff, while the pane still shows where the agent was. A handoff that
+ * fails (a broken repo) is a warning: a stop must always stop. rm forgets a
+ * stopped agent; its events stay.
  */
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +15,7 @@
 
 #include "agent.h"
 #include "cmd.h"
+#include "recover.h"
 #include "store.h"
 #include "tmux.h"
 
@@ -42,13 +47,8 @@ cmd_stop_exec(struct vigil_ctx *ctx, int argc, char **argv)
 		return rc;
 	agent_free_fields(&a);
 
-	if ((rc = store_begin(ctx->store, ctx->err)) != 0)
-		return cmd_store_code(rc);
-	/* Read again under the lock: the watchdog may have moved it meanwhile. */
-	if ((rc = store_agent_get(ctx->store, name, &a, ctx->err)) != 0) {
-		store_rollback(ctx->store);
-		return rc == 1 ? cmd_fail(ctx, 1, "no such agent '%s'", name) : cmd_store_code(rc);
-	}
+	if ((rc = cmd_agent_locked(ctx, name, &a)) != 0)
+		return rc;
 	int was_stopped = strcmp(a.state, ST_STOPPED) == 0;
 	int64_t now = now_ms();
 	if (!was_stopped) {
@@ -69,16 +69,31 @@ cmd_stop_exec(struct vigil_ctx *ctx, int argc, char **argv)
 		rc = store_commit(ctx->store, ctx->err);
 	else
 		store_rollback(ctx->store);
-	agent_free_fields(&a);
-	if (rc != 0)
+	if (rc != 0) {
+		agent_free_fields(&a);
 		return cmd_store_code(rc);
+	}
 
+	/* While the pane still shows where it was: what resume starts from. */
 	char why[VIGIL_ERR_LEN];
+	int64_t hid = 0;
+	if (!was_stopped) {
+		int h = handoff_take(ctx, &a, "stop", reason && *reason ? reason : "stopped by hand",
+		    now, NULL, &hid, why);
+		if (h != 0 || why[0])
+			fprintf(stderr, "vigil: stop: warning: %s%s\n", h != 0 ? "no handoff: " : "",
+			    why);
+	}
+	agent_free_fields(&a);
 	int k = tmux_kill_session(ctx->tmux, name, why);
 	if (k == TMUX_TIMEOUT || k == TMUX_NOEXEC)
 		return cmd_fail(ctx, 1, "recorded as stopped, but the session could not be "
 		    "killed: %s", why);
-	printf("%s %s\n", was_stopped ? "already stopped:" : "stopped", name);
+	if (hid)
+		printf("stopped %s (handoff %" PRId64 "; vigil resume %s starts it again)\n", name,
+		    hid, name);
+	else
+		printf("%s %s\n", was_stopped ? "already stopped:" : "stopped", name);
 	return 0;
 }
 
@@ -96,12 +111,8 @@ cmd_rm_exec(struct vigil_ctx *ctx, int argc, char **argv)
 		return rc;
 	agent_free_fields(&a);
 
-	if ((rc = store_begin(ctx->store, ctx->err)) != 0)
-		return cmd_store_code(rc);
-	if ((rc = store_agent_get(ctx->store, name, &a, ctx->err)) != 0) {
-		store_rollback(ctx->store);
-		return rc == 1 ? cmd_fail(ctx, 1, "no such agent '%s'", name) : cmd_store_code(rc);
-	}
+	if ((rc = cmd_agent_locked(ctx, name, &a)) != 0)
+		return rc;
 	if (agent_is_live(a.state)) {
 		store_rollback(ctx->store);
 		rc = cmd_fail(ctx, 1, "agent '%s' is %s; stop it first (vigil stop %s)", name,
