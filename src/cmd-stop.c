@@ -4,17 +4,19 @@
  * and restarts the agent; between the two it takes a checkpoint and a
  * handoff, while the pane still shows where the agent was. A handoff that
  * fails (a broken repo) is a warning: a stop must always stop. rm forgets a
- * stopped agent; its events stay.
+ * stopped agent, its worktree too when it is clean; its events stay.
  */
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 
 #include "agent.h"
 #include "cmd.h"
+#include "git.h"
 #include "recover.h"
 #include "store.h"
 #include "tmux.h"
@@ -120,17 +122,36 @@ cmd_rm_exec(struct vigil_ctx *ctx, int argc, char **argv)
 		agent_free_fields(&a);
 		return rc;
 	}
+	/* Its worktree goes only when clean: uncommitted work is never thrown away. */
+	char *worktree = a.worktree;
+	a.worktree = NULL;
 	agent_free_fields(&a);
+	struct stat st;
+	char why[VIGIL_ERR_LEN];
+	int wt_there = worktree && lstat(worktree, &st) == 0;
+	if (wt_there && git_worktree_remove(worktree, why) == -1) {
+		store_rollback(ctx->store);
+		rc = cmd_fail(ctx, 1, "%s; agent '%s' kept (commit or discard the changes, then "
+		    "rm again)", why, name);
+		free(worktree);
+		return rc;
+	}
 	rc = store_agent_delete(ctx->store, name, ctx->err);
 	if (rc == 0)
 		rc = store_commit(ctx->store, ctx->err);
 	else
 		store_rollback(ctx->store);
-	if (rc != 0)
+	if (rc != 0) {
+		free(worktree);
 		return cmd_store_code(rc);
+	}
 	/* A done or failed agent may still have its dead pane: clear it. */
 	tmux_kill_session(ctx->tmux, name, NULL);
-	printf("removed %s\n", name);
+	if (wt_there)
+		printf("removed %s and its worktree %s (its branch stays)\n", name, worktree);
+	else
+		printf("removed %s\n", name);
+	free(worktree);
 	return 0;
 }
 

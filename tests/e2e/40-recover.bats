@@ -259,6 +259,49 @@ hojson() {
 	[ "$(cpjson self summary)" = "named by env" ]
 }
 
+@test "spawn --worktree: a worktree on branch vigil/NAME; rm refuses it dirty" {
+	mkrepo "$T/r"
+	mkdir "$T/r/sub"
+	echo s >"$T/r/sub/s.txt"
+	git -C "$T/r" add sub
+	git -C "$T/r" commit -q -m sub
+	run "$VIGIL" spawn w1 --worktree -C "$T/r/sub" -- fake-agent prompt
+	[ "$status" -eq 0 ]
+	wt=$VIGIL_HOME/worktrees/w1
+	[[ "$output" == *"worktree $wt on branch vigil/w1"* ]]
+	[ "$(field w1 dir)" = "$wt/sub" ]
+	[ "$(git -C "$wt" symbolic-ref --short HEAD)" = vigil/w1 ]
+	[ -z "$(git -C "$T/r" status --porcelain)" ]
+	[ "$(git -C "$T/r" rev-parse vigil/w1)" = "$(git -C "$T/r" rev-parse main)" ]
+	wait_for 5 screen_has w1 "fake agent ready"
+	echo draft >"$wt/draft.txt"
+	"$VIGIL" stop w1
+	must_fail 1 "$VIGIL" rm w1
+	[[ "$ERR" == *"uncommitted changes: ? draft.txt"* ]]
+	[[ "$ERR" == *"agent 'w1' kept"* ]]
+	[ "$(field w1 state)" = stopped ]
+	[ -f "$wt/draft.txt" ]
+	rm "$wt/draft.txt"
+	run "$VIGIL" rm w1
+	[ "$status" -eq 0 ]
+	[ ! -e "$wt" ]
+	[ "$("$VIGIL" ls --json)" = "[]" ]
+	git -C "$T/r" rev-parse --verify -q vigil/w1 >/dev/null
+}
+
+@test "spawn --worktree outside a repo fails with one line and records nothing" {
+	mkdir "$T/plain"
+	must_fail 1 "$VIGIL" spawn w2 --worktree -C "$T/plain" -- fake-agent prompt
+	[[ "$ERR" == *"not in a git repository"* ]]
+	[ ! -e "$VIGIL_HOME/worktrees/w2" ]
+	! tmuxt has-session -t =w2 2>/dev/null
+	mkdir "$T/empty"
+	git -C "$T/empty" init -q
+	must_fail 1 "$VIGIL" spawn w3 --worktree -C "$T/empty" -- fake-agent prompt
+	[[ "$ERR" == *"no commits yet"* ]]
+	[ "$("$VIGIL" ls --json 2>/dev/null || echo '[]')" = "[]" ]
+}
+
 @test "status shows the last checkpoint and handoff" {
 	mkrepo "$T/r"
 	"$VIGIL" spawn s1 -C "$T/r" -- fake-agent prompt
