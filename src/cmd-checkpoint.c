@@ -98,9 +98,19 @@ cmd_checkpoint_exec(struct vigil_ctx *ctx, int argc, char **argv)
 	    (rc = text_check(ctx, "pending text", pending)) != 0 ||
 	    (rc = text_check(ctx, "questions text", questions)) != 0)
 		return rc;
-	struct agent a;
-	if ((rc = cmd_agent(ctx, name, CMD_NEEDTMUX, &a)) != 0)
+	char why[VIGIL_ERR_LEN];
+	if (name_check(name, why) == -1)
+		return cmd_fail(ctx, EX_USAGE, "%s", why);
+	if ((rc = ctx_need(ctx, CMD_NEEDSTORE | CMD_NEEDTMUX)) != 0)
 		return rc;
+	/*
+	 * Read under the write lock, then let go: an agent that checkpoints as
+	 * soon as it starts must wait for the row its spawn is still committing.
+	 */
+	struct agent a;
+	if ((rc = cmd_agent_locked(ctx, name, &a)) != 0)
+		return rc;
+	store_rollback(ctx->store);
 	int64_t id = 0;
 	rc = checkpoint_take(ctx, &a, "agent", summary, pending, questions, now_ms(), &id,
 	    ctx->err);
