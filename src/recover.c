@@ -329,6 +329,20 @@ handoff_open(struct store *s, const struct agent *a, int64_t *id, char *err)
 	return rc;
 }
 
+/* handoff_of reads handoff id, which must be a's: 0, or -1 / STORE_BUSY. */
+static int
+handoff_of(struct store *s, const struct agent *a, int64_t id, struct handoff *h, char *err)
+{
+	int rc = store_handoff_get(s, id, h, err);
+	if (rc == 0 && strcmp(h->agent, a->name) != 0) {
+		handoff_free(h);
+		rc = 1;
+	}
+	if (rc == 1)
+		seterr(err, "no handoff %" PRId64 " of '%s'", id, a->name);
+	return rc == 1 ? -1 : rc;
+}
+
 int
 resume_argv(const struct vigil_ctx *ctx, const struct agent *a, struct strv *out,
     int *fresh, char *err)
@@ -550,11 +564,8 @@ resume_prompt(struct vigil_ctx *ctx, const struct agent *a, int64_t handoff_id,
 	char why[VIGIL_ERR_LEN], ht_time[64], cp_time[64];
 	int rc;
 
-	if ((rc = store_handoff_get(ctx->store, handoff_id, &h, err)) != 0) {
-		if (rc == 1)
-			seterr(err, "no handoff %" PRId64, handoff_id);
-		return rc == 1 ? -1 : rc;
-	}
+	if ((rc = handoff_of(ctx->store, a, handoff_id, &h, err)) != 0)
+		return rc;
 	cp.ahead = cp.behind = -1;
 	if (h.checkpoint && (rc = store_checkpoint_get(ctx->store, h.checkpoint, &cp, err)) < 0)
 		goto out;
@@ -671,12 +682,8 @@ resume_launch(struct vigil_ctx *ctx, struct agent *a, int64_t handoff_id, int64_
 	char why[VIGIL_ERR_LEN], sid[32];
 	int fresh = 1, own, rc;
 
-	if ((rc = store_handoff_get(ctx->store, handoff_id, &h, err)) != 0) {
-		if (rc == 1)
-			seterr(err, "no handoff %" PRId64, handoff_id);
-		rc = rc == 1 ? -1 : rc;
+	if ((rc = handoff_of(ctx->store, a, handoff_id, &h, err)) != 0)
 		goto out;
-	}
 	if ((rc = resume_argv(ctx, a, &argv, &fresh, err)) != 0)
 		goto out;
 	int typed = resume_types_prompt(argv.v);

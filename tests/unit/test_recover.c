@@ -486,6 +486,12 @@ test_resume_prompt_of_a_bad_template_fails_with_its_name(void **state)
 	buf_free(&b);
 	assert_int_equal(resume_prompt(&f->ctx, &f->a, id + 1, &b, f->err), -1);
 	expect_in(f->err, "no handoff");
+	/* Another agent's handoff is no handoff of this one. */
+	struct handoff h = {.agent = "beta", .ts = 2000, .reason = "theirs"};
+	int64_t theirs;
+	assert_int_equal(store_handoff_add(f->ctx.store, &h, &theirs, f->err), 0);
+	assert_int_equal(resume_prompt(&f->ctx, &f->a, theirs, &b, f->err), -1);
+	expect_in(f->err, "no handoff");
 	buf_free(&b);
 }
 
