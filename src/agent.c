@@ -63,6 +63,19 @@ argv_from_json(const char *json, struct strv *out, char *err)
 	return 0;
 }
 
+char *
+agent_program(const char *dir, const char *prog)
+{
+	if (strchr(prog, '/') && prog[0] != '/') {
+		char *p = xasprintf("%s/%s", dir, prog);
+		if (access(p, X_OK) == 0)
+			return p;
+		free(p);
+		return NULL;
+	}
+	return find_in_path(prog);
+}
+
 void
 agent_target(const struct agent *a, char *out, size_t n)
 {

@@ -46,6 +46,13 @@ char *argv_to_json(char *const *argv);
 /* argv_from_json parses a JSON array of strings; 0 or -1 with err set. */
 int argv_from_json(const char *json, struct strv *out, char *err);
 
+/*
+ * agent_program returns the malloc'd path of prog as tmux will run it in
+ * dir (a relative path with a slash is taken from dir, a bare name from
+ * PATH), or NULL when it is not there or not executable.
+ */
+char *agent_program(const char *dir, const char *prog);
+
 /* agent_target writes the tmux target of a's pane (%N, else =NAME:). */
 void agent_target(const struct agent *a, char *out, size_t n);
 

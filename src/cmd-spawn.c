@@ -5,6 +5,9 @@
  * transaction: a watchdog never sees the row without its session being at
  * least in creation, and a failed launch leaves no row behind. Everything
  * the user gave is checked before the store or tmux is touched.
+ *
+ * --worktree gives the agent a linked worktree of its own, on a new branch
+ * vigil/NAME, so that agents working in parallel never share a work tree.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -19,6 +22,7 @@
 #include "agent.h"
 #include "cmd.h"
 #include "config.h"
+#include "git.h"
 #include "preset.h"
 #include "store.h"
 #include "tmux.h"
@@ -32,6 +36,7 @@ static const struct option longopts[] = {
 	{"task-file", required_argument, NULL, 'T'},
 	{"restart", required_argument, NULL, 'r'},
 	{"no-restart", no_argument, NULL, 'n'},
+	{"worktree", no_argument, NULL, 'w'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -43,7 +48,16 @@ struct spawn_args {
 	const char *task_file;
 	const char *restart;
 	int no_restart;
+	int worktree;
 	char **cmd; /* after "--", or NULL */
+};
+
+/* Where --worktree puts an agent's worktree, and where in it the agent runs. */
+struct worktree {
+	char *path;   /* $VIGIL_HOME/worktrees/NAME, or NULL without --worktree */
+	char *repo;   /* the repo's work tree root */
+	char *branch; /* vigil/NAME */
+	char *dir;    /* the agent's dir: path, plus -C's place inside the repo */
 };
 
 static int
@@ -78,13 +92,17 @@ parse(struct vigil_ctx *ctx, int argc, char **argv, struct spawn_args *a)
 		case 'n':
 			a->no_restart = 1;
 			break;
+		case 'w':
+			a->worktree = 1;
+			break;
 		default:
 			return EX_USAGE;
 		}
 	}
 	if (optind >= dd)
 		return cmd_fail(ctx, EX_USAGE, "usage: vigil spawn NAME [-C DIR] [-p PRESET] "
-		    "[-t TEXT | -T FILE] [--restart POLICY] [--no-restart] [-- CMD [ARG...]]");
+		    "[-t TEXT | -T FILE] [--worktree] [--restart POLICY] [--no-restart] "
+		    "[-- CMD [ARG...]]");
 	if (optind + 1 < dd)
 		return cmd_fail(ctx, EX_USAGE, "unexpected argument '%s' (a command goes after '--')",
 		    argv[optind + 1]);
@@ -152,17 +170,77 @@ check(struct vigil_ctx *ctx, struct spawn_args *a, struct preset **preset,
 
 	/* The program must exist where tmux will look for it. */
 	const char *prog = cmdv->v[0];
-	char *found = NULL;
-	if (strchr(prog, '/') && prog[0] != '/') {
-		char *p = xasprintf("%s/%s", *dir, prog);
-		found = access(p, X_OK) == 0 ? p : (free(p), NULL);
-	} else {
-		found = find_in_path(prog);
-	}
+	char *found = agent_program(*dir, prog);
 	if (found == NULL)
 		return cmd_fail(ctx, EX_UNAVAILABLE, "program '%s' not found%s (preset %s)",
 		    prog, strchr(prog, '/') ? "" : " on PATH", pname);
 	free(found);
+	return 0;
+}
+
+/*
+ * worktree_plan checks that dir is in a repository with a commit, and works
+ * out where the agent's worktree goes ($VIGIL_HOME/worktrees/NAME: outside
+ * the user's tree, so it never shows in its git status and survives a
+ * `git clean`) and where in it the agent runs (the place of dir in the
+ * repository). Nothing is made yet.
+ */
+static int
+worktree_plan(struct vigil_ctx *ctx, const char *name, const char *dir, struct worktree *w)
+{
+	struct git_facts f = {0};
+	char why[VIGIL_ERR_LEN];
+	int rc = 0;
+	if (git_facts_read(dir, 0, &f, why) == -1) {
+		rc = cmd_fail(ctx, 1, "cannot use --worktree: %s", why);
+	} else if (!f.is_repo || f.workdir == NULL) {
+		rc = cmd_fail(ctx, 1, "cannot use --worktree: '%s' is not in a git repository "
+		    "with a work tree", dir);
+	} else if (f.unborn) {
+		rc = cmd_fail(ctx, 1, "cannot use --worktree: the repository '%s' has no commits "
+		    "yet", f.workdir);
+	} else {
+		size_t n = strlen(f.workdir);
+		const char *sub = strncmp(dir, f.workdir, n) == 0 && dir[n] == '/' ? dir + n : "";
+		w->path = xasprintf("%s/worktrees/%s", ctx->home, name);
+		w->repo = xstrdup(f.workdir);
+		w->branch = xasprintf("vigil/%s", name);
+		w->dir = xasprintf("%s%s", w->path, sub);
+	}
+	git_facts_free(&f);
+	return rc;
+}
+
+/*
+ * worktree_make creates w's worktree and points ag at it. It runs before
+ * the store's lock is taken (a checkout may take long); a name that is
+ * taken (an agent, a session) is left for the transaction to report, with
+ * nothing made.
+ */
+static int
+worktree_make(struct vigil_ctx *ctx, struct worktree *w, struct agent *ag, int *made)
+{
+	char why[VIGIL_ERR_LEN];
+	struct agent old;
+	struct stat st;
+	*made = 0;
+	if (store_agent_get(ctx->store, ag->name, &old, NULL) == 0) {
+		agent_free_fields(&old);
+		return 0;
+	}
+	if (tmux_has_session(ctx->tmux, ag->name, NULL) == 1)
+		return 0;
+	if (git_worktree_create(w->repo, w->path, w->branch, why) == -1)
+		return cmd_fail(ctx, 1, "%s", why);
+	*made = 1;
+	/* -C named a dir the checkout lacks (untracked, ignored): its root, then. */
+	if (stat(w->dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		free(w->dir);
+		w->dir = xstrdup(w->path);
+	}
+	free(ag->dir);
+	ag->dir = xstrdup(w->dir);
+	ag->worktree = xstrdup(w->path);
 	return 0;
 }
 
@@ -174,11 +252,14 @@ cmd_spawn_exec(struct vigil_ctx *ctx, int argc, char **argv)
 	struct strv cmdv = {0};
 	char *dir = NULL, *task = NULL, *json = NULL;
 	struct agent ag = {0};
-	int rc;
+	struct worktree wt = {0};
+	int rc, wt_made = 0;
 
 	if ((rc = parse(ctx, argc, argv, &a)) != 0)
 		goto out;
 	if ((rc = check(ctx, &a, &preset, &cmdv, &dir, &task)) != 0)
+		goto out;
+	if (a.worktree && (rc = worktree_plan(ctx, a.name, dir, &wt)) != 0)
 		goto out;
 	if ((rc = ctx_need(ctx, CMD_NEEDSTORE | CMD_NEEDTMUX)) != 0)
 		goto out;
@@ -194,6 +275,8 @@ cmd_spawn_exec(struct vigil_ctx *ctx, int argc, char **argv)
 	ag.restart = xstrdup(a.no_restart ? "no" : a.restart ? a.restart : "on-failure");
 	ag.created = ag.state_since = ag.last_change = ag.last_seen = now;
 	ag.exit_code = -1;
+	if (wt.path && (rc = worktree_make(ctx, &wt, &ag, &wt_made)) != 0)
+		goto out;
 
 	if ((rc = store_begin(ctx->store, ctx->err)) != 0) {
 		rc = cmd_store_code(rc);
@@ -256,6 +339,8 @@ cmd_spawn_exec(struct vigil_ctx *ctx, int argc, char **argv)
 	}
 	printf("spawned %s (pid %d) in tmux session '%s' on socket '%s'\n", a.name, ag.pid,
 	    a.name, ctx->socket);
+	if (wt_made)
+		printf("worktree %s on branch %s\n", wt.path, wt.branch);
 	fflush(stdout);
 
 	if (task) {
@@ -283,6 +368,13 @@ cmd_spawn_exec(struct vigil_ctx *ctx, int argc, char **argv)
 	}
 	rc = 0;
 out:
+	/* A spawn that failed leaves no worktree (its new branch stays: git.h). */
+	if (rc != 0 && wt_made)
+		git_worktree_remove(wt.path, NULL);
+	free(wt.path);
+	free(wt.repo);
+	free(wt.branch);
+	free(wt.dir);
 	agent_free_fields(&ag);
 	strv_free(&cmdv);
 	free(dir);
@@ -293,7 +385,7 @@ out:
 
 const struct vigil_cmd cmd_spawn_entry = {
 	.name = "spawn",
-	.usage = "NAME [-C DIR] [-p PRESET] [-t TEXT|-T FILE] [-- CMD...]",
+	.usage = "NAME [-C DIR] [-p PRESET] [-t TEXT|-T FILE] [--worktree] [-- CMD...]",
 	.summary = "start an agent in tmux session NAME",
 	.flags = CMD_NEEDSTORE | CMD_NEEDTMUX,
 	.exec = cmd_spawn_exec,

@@ -1,16 +1,23 @@
 /*
  * cmd-stop.c - vigil stop and vigil rm. stop records the state first and
  * kills the session after, so a watchdog never mistakes a stop for a death
- * and restarts the agent. rm forgets a stopped agent; its events stay.
+ * and restarts the agent; between the two it takes a checkpoint and a
+ * handoff, while the pane still shows where the agent was. A handoff that
+ * fails (a broken repo) is a warning: a stop must always stop. rm forgets a
+ * stopped agent, its worktree too when it is clean; its events stay.
  */
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 
 #include "agent.h"
 #include "cmd.h"
+#include "git.h"
+#include "recover.h"
 #include "store.h"
 #include "tmux.h"
 
@@ -42,13 +49,8 @@ cmd_stop_exec(struct vigil_ctx *ctx, int argc, char **argv)
 		return rc;
 	agent_free_fields(&a);
 
-	if ((rc = store_begin(ctx->store, ctx->err)) != 0)
-		return cmd_store_code(rc);
-	/* Read again under the lock: the watchdog may have moved it meanwhile. */
-	if ((rc = store_agent_get(ctx->store, name, &a, ctx->err)) != 0) {
-		store_rollback(ctx->store);
-		return rc == 1 ? cmd_fail(ctx, 1, "no such agent '%s'", name) : cmd_store_code(rc);
-	}
+	if ((rc = cmd_agent_locked(ctx, name, &a)) != 0)
+		return rc;
 	int was_stopped = strcmp(a.state, ST_STOPPED) == 0;
 	int64_t now = now_ms();
 	if (!was_stopped) {
@@ -69,16 +71,31 @@ cmd_stop_exec(struct vigil_ctx *ctx, int argc, char **argv)
 		rc = store_commit(ctx->store, ctx->err);
 	else
 		store_rollback(ctx->store);
-	agent_free_fields(&a);
-	if (rc != 0)
+	if (rc != 0) {
+		agent_free_fields(&a);
 		return cmd_store_code(rc);
+	}
 
+	/* While the pane still shows where it was: what resume starts from. */
 	char why[VIGIL_ERR_LEN];
+	int64_t hid = 0;
+	if (!was_stopped) {
+		int h = handoff_take(ctx, &a, "stop", reason && *reason ? reason : "stopped by hand",
+		    now, NULL, &hid, why);
+		if (h != 0 || why[0])
+			fprintf(stderr, "vigil: stop: warning: %s%s\n", h != 0 ? "no handoff: " : "",
+			    why);
+	}
+	agent_free_fields(&a);
 	int k = tmux_kill_session(ctx->tmux, name, why);
 	if (k == TMUX_TIMEOUT || k == TMUX_NOEXEC)
 		return cmd_fail(ctx, 1, "recorded as stopped, but the session could not be "
 		    "killed: %s", why);
-	printf("%s %s\n", was_stopped ? "already stopped:" : "stopped", name);
+	if (hid)
+		printf("stopped %s (handoff %" PRId64 "; vigil resume %s starts it again)\n", name,
+		    hid, name);
+	else
+		printf("%s %s\n", was_stopped ? "already stopped:" : "stopped", name);
 	return 0;
 }
 
@@ -96,12 +113,8 @@ cmd_rm_exec(struct vigil_ctx *ctx, int argc, char **argv)
 		return rc;
 	agent_free_fields(&a);
 
-	if ((rc = store_begin(ctx->store, ctx->err)) != 0)
-		return cmd_store_code(rc);
-	if ((rc = store_agent_get(ctx->store, name, &a, ctx->err)) != 0) {
-		store_rollback(ctx->store);
-		return rc == 1 ? cmd_fail(ctx, 1, "no such agent '%s'", name) : cmd_store_code(rc);
-	}
+	if ((rc = cmd_agent_locked(ctx, name, &a)) != 0)
+		return rc;
 	if (agent_is_live(a.state)) {
 		store_rollback(ctx->store);
 		rc = cmd_fail(ctx, 1, "agent '%s' is %s; stop it first (vigil stop %s)", name,
@@ -109,17 +122,36 @@ cmd_rm_exec(struct vigil_ctx *ctx, int argc, char **argv)
 		agent_free_fields(&a);
 		return rc;
 	}
+	/* Its worktree goes only when clean: uncommitted work is never thrown away. */
+	char *worktree = a.worktree;
+	a.worktree = NULL;
 	agent_free_fields(&a);
+	struct stat st;
+	char why[VIGIL_ERR_LEN];
+	int wt_there = worktree && lstat(worktree, &st) == 0;
+	if (wt_there && git_worktree_remove(worktree, why) == -1) {
+		store_rollback(ctx->store);
+		rc = cmd_fail(ctx, 1, "%s; agent '%s' kept (commit or discard the changes, then "
+		    "rm again)", why, name);
+		free(worktree);
+		return rc;
+	}
 	rc = store_agent_delete(ctx->store, name, ctx->err);
 	if (rc == 0)
 		rc = store_commit(ctx->store, ctx->err);
 	else
 		store_rollback(ctx->store);
-	if (rc != 0)
+	if (rc != 0) {
+		free(worktree);
 		return cmd_store_code(rc);
+	}
 	/* A done or failed agent may still have its dead pane: clear it. */
 	tmux_kill_session(ctx->tmux, name, NULL);
-	printf("removed %s\n", name);
+	if (wt_there)
+		printf("removed %s and its worktree %s (its branch stays)\n", name, worktree);
+	else
+		printf("removed %s\n", name);
+	free(worktree);
 	return 0;
 }
 

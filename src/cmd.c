@@ -26,6 +26,9 @@ static const struct vigil_cmd *const table[] = {
 	&cmd_stop_entry,
 	&cmd_rm_entry,
 	&cmd_watch_entry,
+	&cmd_checkpoint_entry,
+	&cmd_handoff_entry,
+	&cmd_resume_entry,
 	&cmd_log_entry,
 	&cmd_doctor_entry,
 	&cmd_version_entry,
@@ -155,4 +158,17 @@ cmd_agent(struct vigil_ctx *ctx, const char *name, unsigned need, struct agent *
 	if (rc == 1)
 		return cmd_fail(ctx, 1, "no such agent '%s'", name);
 	return rc < 0 ? cmd_store_code(rc) : 0;
+}
+
+int
+cmd_agent_locked(struct vigil_ctx *ctx, const char *name, struct agent *out)
+{
+	int rc = store_begin(ctx->store, ctx->err);
+	if (rc != 0)
+		return cmd_store_code(rc);
+	if ((rc = store_agent_get(ctx->store, name, out, ctx->err)) != 0) {
+		store_rollback(ctx->store);
+		return rc == 1 ? cmd_fail(ctx, 1, "no such agent '%s'", name) : cmd_store_code(rc);
+	}
+	return 0;
 }

@@ -79,6 +79,13 @@ int cmd_dashdash(int argc, char **argv, const char *shortopts,
 struct agent;
 int cmd_agent(struct vigil_ctx *ctx, const char *name, unsigned need, struct agent *out);
 
+/*
+ * cmd_agent_locked begins a write transaction and reads agent name again
+ * under it (a watchdog may have moved it meanwhile). Returns 0 with the
+ * transaction open, or an exit code with it closed (1: no such agent).
+ */
+int cmd_agent_locked(struct vigil_ctx *ctx, const char *name, struct agent *out);
+
 /* cmd_store_code maps a store error code to an exit code. */
 int cmd_store_code(int rc);
 
@@ -92,6 +99,9 @@ extern const struct vigil_cmd cmd_nudge_entry;
 extern const struct vigil_cmd cmd_stop_entry;
 extern const struct vigil_cmd cmd_rm_entry;
 extern const struct vigil_cmd cmd_watch_entry;
+extern const struct vigil_cmd cmd_checkpoint_entry;
+extern const struct vigil_cmd cmd_handoff_entry;
+extern const struct vigil_cmd cmd_resume_entry;
 extern const struct vigil_cmd cmd_log_entry;
 extern const struct vigil_cmd cmd_doctor_entry;
 extern const struct vigil_cmd cmd_version_entry;

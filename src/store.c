@@ -950,3 +950,263 @@ store_meta_set(struct store *s, const char *key, const char *value, char *err)
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
 	return step_done(s, st, "meta", err);
 }
+
+int
+store_in_transaction(struct store *s)
+{
+	return !sqlite3_get_autocommit(s->db);
+}
+
+/* Checkpoints and handoffs. */
+
+static void
+bind_text_or_null(sqlite3_stmt *st, int idx, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, idx, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, idx);
+}
+
+static void
+bind_i64_or_null(sqlite3_stmt *st, int idx, int64_t v, int64_t null_value)
+{
+	if (v == null_value)
+		sqlite3_bind_null(st, idx);
+	else
+		sqlite3_bind_int64(st, idx, v);
+}
+
+/* col_i64 reads an integer column, null_value when it is NULL. */
+static int64_t
+col_i64(sqlite3_stmt *st, int col, int64_t null_value)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return null_value;
+	return sqlite3_column_int64(st, col);
+}
+
+/* A row reader: fills out from st's current row. */
+typedef void (*row_reader)(sqlite3_stmt *st, void *out);
+
+/* row_one steps st once: 0 with out read, 1 no row, -1 error; st is finalized. */
+static int
+row_one(struct store *s, sqlite3_stmt *st, row_reader read, void *out, const char *what,
+    char *err)
+{
+	int r = sqlite3_step(st), rc = 0;
+	if (r == SQLITE_ROW)
+		read(st, out);
+	else if (r == SQLITE_DONE)
+		rc = 1;
+	else
+		rc = dberr(s, err, what);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* row_by_id runs sql (one ?1, the id) for one row: as row_one. */
+static int
+row_by_id(struct store *s, const char *sql, int64_t id, row_reader read, void *out,
+    const char *what, char *err)
+{
+	int rc;
+	sqlite3_stmt *st = prep(s, sql, err, &rc);
+	if (st == NULL)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	return row_one(s, st, read, out, what, err);
+}
+
+void
+checkpoint_free(struct checkpoint *c)
+{
+	if (c == NULL)
+		return;
+	free(c->agent);
+	free(c->source);
+	free(c->task);
+	free(c->summary);
+	free(c->pending);
+	free(c->questions);
+	free(c->branch);
+	free(c->head);
+	free(c->head_summary);
+	free(c->files);
+	free(c->snapshot);
+	free(c->pane_tail);
+	memset(c, 0, sizeof *c);
+}
+
+#define CHECKPOINT_COLS "id, agent, ts, source, task, summary, pending, questions," \
+	" branch, head, head_summary, ahead, behind, files, files_total, snapshot, pane_tail"
+
+int
+store_checkpoint_add(struct store *s, const struct checkpoint *c, int64_t *id,
+    char *err)
+{
+	int rc;
+	sqlite3_stmt *st = prep(s, "INSERT INTO checkpoints(" CHECKPOINT_COLS ")"
+	    " VALUES(NULL,?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)", err, &rc);
+	if (st == NULL)
+		return rc;
+	const char *text[] = {c->source, c->task, c->summary, c->pending, c->questions,
+	    c->branch, c->head, c->head_summary};
+	sqlite3_bind_text(st, 1, c->agent, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, c->ts);
+	for (int i = 0; i < 8; i++)
+		bind_text_or_null(st, 3 + i, text[i]);
+	bind_i64_or_null(st, 11, c->ahead, -1);
+	bind_i64_or_null(st, 12, c->behind, -1);
+	bind_text_or_null(st, 13, c->files);
+	sqlite3_bind_int64(st, 14, c->files_total);
+	bind_text_or_null(st, 15, c->snapshot);
+	bind_text_or_null(st, 16, c->pane_tail);
+	if ((rc = step_done(s, st, "add checkpoint", err)) == 0 && id)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+static void
+checkpoint_read(sqlite3_stmt *st, void *p)
+{
+	struct checkpoint *out = p;
+	char **text[] = {&out->agent, NULL, &out->source, &out->task, &out->summary,
+	    &out->pending, &out->questions, &out->branch, &out->head, &out->head_summary};
+	out->id = sqlite3_column_int64(st, 0);
+	for (int i = 0; i < 10; i++)
+		if (text[i])
+			*text[i] = col_text(st, 1 + i);
+	out->ts = sqlite3_column_int64(st, 2);
+	out->ahead = (int)col_i64(st, 11, -1);
+	out->behind = (int)col_i64(st, 12, -1);
+	out->files = col_text(st, 13);
+	out->files_total = sqlite3_column_int64(st, 14);
+	out->snapshot = col_text(st, 15);
+	out->pane_tail = col_text(st, 16);
+}
+
+int
+store_checkpoint_get(struct store *s, int64_t id, struct checkpoint *out, char *err)
+{
+	memset(out, 0, sizeof *out);
+	return row_by_id(s, "SELECT " CHECKPOINT_COLS " FROM checkpoints WHERE id = ?1", id,
+	    checkpoint_read, out, "get checkpoint", err);
+}
+
+int
+store_checkpoint_latest(struct store *s, const char *agent, int64_t since,
+    int64_t upto, int filter, struct checkpoint *out, char *err)
+{
+	static const char *const where[] = {
+		[CP_ANY] = "",
+		[CP_SNAPSHOT] = " AND snapshot IS NOT NULL",
+		[CP_NOTES] = " AND (summary IS NOT NULL OR pending IS NOT NULL OR"
+		    " questions IS NOT NULL)",
+	};
+	memset(out, 0, sizeof *out);
+	if (filter < CP_ANY || filter > CP_NOTES)
+		filter = CP_ANY;
+	char *sql = xasprintf("SELECT " CHECKPOINT_COLS " FROM checkpoints WHERE agent = ?1"
+	    " AND ts >= ?2 AND (?3 = 0 OR id <= ?3)%s ORDER BY id DESC LIMIT 1", where[filter]);
+	int rc;
+	sqlite3_stmt *st = prep(s, sql, err, &rc);
+	free(sql);
+	if (st == NULL)
+		return rc;
+	sqlite3_bind_text(st, 1, agent, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, since);
+	sqlite3_bind_int64(st, 3, upto);
+	return row_one(s, st, checkpoint_read, out, "get checkpoint", err);
+}
+
+void
+handoff_free(struct handoff *h)
+{
+	if (h == NULL)
+		return;
+	free(h->agent);
+	free(h->reason);
+	free(h->from_session);
+	free(h->to_session);
+	memset(h, 0, sizeof *h);
+}
+
+#define HANDOFF_COLS "id, agent, ts, reason, from_session, from_pid, from_started," \
+	" checkpoint, to_session, resumed"
+
+int
+store_handoff_add(struct store *s, const struct handoff *h, int64_t *id, char *err)
+{
+	int rc;
+	sqlite3_stmt *st = prep(s, "INSERT INTO handoffs(agent, ts, reason, from_session,"
+	    " from_pid, from_started, checkpoint) VALUES(?1,?2,?3,?4,?5,?6,?7)", err, &rc);
+	if (st == NULL)
+		return rc;
+	sqlite3_bind_text(st, 1, h->agent, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, h->ts);
+	sqlite3_bind_text(st, 3, h->reason ? h->reason : "", -1, SQLITE_TRANSIENT);
+	bind_text_or_null(st, 4, h->from_session);
+	bind_i64_or_null(st, 5, h->from_pid, 0);
+	bind_i64_or_null(st, 6, h->from_started, 0);
+	bind_i64_or_null(st, 7, h->checkpoint, 0);
+	if ((rc = step_done(s, st, "add handoff", err)) == 0 && id)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+static void
+handoff_read(sqlite3_stmt *st, void *p)
+{
+	struct handoff *out = p;
+	out->id = sqlite3_column_int64(st, 0);
+	out->agent = col_text(st, 1);
+	out->ts = sqlite3_column_int64(st, 2);
+	out->reason = col_text(st, 3);
+	out->from_session = col_text(st, 4);
+	out->from_pid = (int)col_i64(st, 5, 0);
+	out->from_started = col_i64(st, 6, 0);
+	out->checkpoint = col_i64(st, 7, 0);
+	out->to_session = col_text(st, 8);
+	out->resumed = col_i64(st, 9, 0);
+}
+
+int
+store_handoff_get(struct store *s, int64_t id, struct handoff *out, char *err)
+{
+	memset(out, 0, sizeof *out);
+	return row_by_id(s, "SELECT " HANDOFF_COLS " FROM handoffs WHERE id = ?1", id,
+	    handoff_read, out, "get handoff", err);
+}
+
+int
+store_handoff_latest(struct store *s, const char *agent, int64_t since,
+    struct handoff *out, char *err)
+{
+	int rc;
+	sqlite3_stmt *st = prep(s, "SELECT " HANDOFF_COLS " FROM handoffs WHERE agent = ?1"
+	    " AND ts >= ?2 ORDER BY id DESC LIMIT 1", err, &rc);
+	memset(out, 0, sizeof *out);
+	if (st == NULL)
+		return rc;
+	sqlite3_bind_text(st, 1, agent, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, since);
+	return row_one(s, st, handoff_read, out, "get handoff", err);
+}
+
+int
+store_handoff_resume(struct store *s, int64_t id, const char *to_session,
+    int64_t ts, char *err)
+{
+	int rc;
+	sqlite3_stmt *st = prep(s, "UPDATE handoffs SET to_session = ?2, resumed = ?3"
+	    " WHERE id = ?1 AND resumed IS NULL", err, &rc);
+	if (st == NULL)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	bind_text_or_null(st, 2, to_session);
+	sqlite3_bind_int64(st, 3, ts);
+	if ((rc = step_done(s, st, "resume handoff", err)) != 0)
+		return rc;
+	return sqlite3_changes(s->db) == 0 ? 1 : 0;
+}

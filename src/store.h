@@ -166,6 +166,93 @@ int store_heartbeat_clear(struct store *s, char *err);
 int store_meta_get(struct store *s, const char *key, char **value, char *err);
 int store_meta_set(struct store *s, const char *key, const char *value, char *err);
 
+/*
+ * Checkpoints: what an agent (or vigil for it) recorded of its work: task,
+ * notes, git facts, a snapshot ref and the pane's last lines. Text fields
+ * may be NULL. The git facts say what the dir was: branch NULL and head
+ * NULL is no repo; branch set and head NULL an unborn branch; branch NULL
+ * and head set a detached HEAD.
+ */
+struct checkpoint {
+	int64_t id;
+	char *agent;
+	int64_t ts;          /* unix ms */
+	char *source;        /* agent, watchdog, stop, handoff, ... */
+	char *task;
+	char *summary;
+	char *pending;
+	char *questions;
+	char *branch;
+	char *head;          /* commit id */
+	char *head_summary;
+	int ahead, behind;   /* against the upstream; -1 when there is none */
+	char *files;         /* JSON array of "M path" strings (capped), or NULL */
+	int64_t files_total; /* how many changed files in all */
+	char *snapshot;      /* refs/vigil/snapshots/..., or NULL */
+	char *pane_tail;
+};
+
+void checkpoint_free(struct checkpoint *c);
+
+/* store_checkpoint_add inserts c (its id is ignored); *id receives the new one. */
+int store_checkpoint_add(struct store *s, const struct checkpoint *c, int64_t *id,
+    char *err);
+
+/* store_checkpoint_get: 0 found, 1 absent, -1 error. */
+int store_checkpoint_get(struct store *s, int64_t id, struct checkpoint *out, char *err);
+
+/* Filters for store_checkpoint_latest. */
+#define CP_ANY 0
+#define CP_SNAPSHOT 1 /* only those with a snapshot ref */
+#define CP_NOTES 2    /* only those with a summary, pending work or questions */
+
+/*
+ * store_checkpoint_latest finds agent's newest checkpoint taken at or after
+ * since (unix ms), with id <= upto (0: any), that passes filter.
+ * 0 found, 1 none, -1 error.
+ */
+int store_checkpoint_latest(struct store *s, const char *agent, int64_t since,
+    int64_t upto, int filter, struct checkpoint *out, char *err);
+
+/* Handoffs: one session of an agent ending so that another can resume it. */
+struct handoff {
+	int64_t id;
+	char *agent;
+	int64_t ts;           /* unix ms */
+	char *reason;
+	char *from_session;   /* tmux session id ($N), or NULL */
+	int from_pid;         /* the agent's pid, 0 when unknown */
+	int64_t from_started; /* when that session started, 0 when unknown */
+	int64_t checkpoint;   /* its checkpoint's id, 0 when none */
+	char *to_session;     /* filled on resume */
+	int64_t resumed;      /* unix ms of the resume, 0 while open */
+};
+
+void handoff_free(struct handoff *h);
+
+/* store_handoff_add inserts h (id, to_session and resumed are ignored). */
+int store_handoff_add(struct store *s, const struct handoff *h, int64_t *id, char *err);
+
+/* store_handoff_get: 0 found, 1 absent, -1 error. */
+int store_handoff_get(struct store *s, int64_t id, struct handoff *out, char *err);
+
+/*
+ * store_handoff_latest finds agent's newest handoff made at or after since
+ * (unix ms), resumed or not. 0 found, 1 none, -1 error.
+ */
+int store_handoff_latest(struct store *s, const char *agent, int64_t since,
+    struct handoff *out, char *err);
+
+/*
+ * store_handoff_resume marks handoff id resumed at ts into to_session (may
+ * be NULL). 0, 1 when it is absent or was resumed already, -1 error.
+ */
+int store_handoff_resume(struct store *s, int64_t id, const char *to_session,
+    int64_t ts, char *err);
+
+/* store_in_transaction tells whether a transaction is open on s. */
+int store_in_transaction(struct store *s);
+
 /* The path of the database, for messages. */
 const char *store_path(const struct store *s);
 

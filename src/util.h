@@ -54,6 +54,11 @@ void strv_copy(struct strv *dst, char *const *src);
 int64_t now_ms(void);
 /* mono_ms is a monotonic clock in milliseconds, for timeouts. */
 int64_t mono_ms(void);
+/*
+ * time_local writes unix ms time ms as local "YYYY-MM-DD HH:MM:SS", with
+ * " ZONE" after it when zone is set, for people to read.
+ */
+void time_local(int64_t ms, int zone, char *out, size_t n);
 /* sleep_ms sleeps, resuming after signals, for the given milliseconds. */
 void sleep_ms(int64_t ms);
 

@@ -3,6 +3,7 @@
  * built with jansson (never hand-escaped); text that is not valid UTF-8
  * (a pane prints anything) is made valid before it goes into JSON.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,11 +278,8 @@ view_event_json(const struct event *e)
 void
 view_event_line(const struct event *e, struct buf *out)
 {
-	time_t t = (time_t)(e->ts / 1000);
-	struct tm tm;
 	char when[32];
-	localtime_r(&t, &tm);
-	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+	time_local(e->ts, 0, when, sizeof when);
 	buf_printf(out, "%s.%03d  %-12s %-12s tier %d  ", when, (int)(e->ts % 1000),
 	    e->agent ? e->agent : "-", e->kind, e->tier);
 	/* The detail may hold a pane's text: keep it on one line. */
@@ -318,6 +316,113 @@ print_events(struct vigil_ctx *ctx, const char *name, json_t *into)
 	event_array_free(ev, n);
 }
 
+/* first_of returns s's first line, cut at 100 bytes, in b. */
+static const char *
+first_of(const char *s, struct buf *b)
+{
+	buf_reset(b);
+	size_t n = strcspn(s, "\n");
+	buf_add(b, s, n > 100 ? 100 : n);
+	if (n > 100 || s[n])
+		buf_puts(b, "...");
+	return b->data;
+}
+
+/*
+ * recovery reads a's last checkpoint and last handoff (since its spawn);
+ * each is zeroed (id 0) when there is none.
+ */
+static void
+recovery(struct vigil_ctx *ctx, const struct agent *a, struct checkpoint *c,
+    struct handoff *h)
+{
+	if (store_checkpoint_latest(ctx->store, a->name, a->created, 0, CP_ANY, c, NULL) != 0)
+		checkpoint_free(c);
+	if (store_handoff_latest(ctx->store, a->name, a->created, h, NULL) != 0)
+		handoff_free(h);
+}
+
+static void
+print_recovery(struct vigil_ctx *ctx, const struct agent *a)
+{
+	struct checkpoint c;
+	struct handoff h;
+	struct buf b = {0};
+	char when[32];
+	recovery(ctx, a, &c, &h);
+	if (c.id) {
+		time_local(c.ts, 0, when, sizeof when);
+		printf("  checkpoint %" PRId64 " at %s by %s", c.id, when, c.source);
+		if (c.summary)
+			printf(": %s", first_of(c.summary, &b));
+		if (c.snapshot)
+			printf("; snapshot %s", c.snapshot);
+		printf("\n");
+	}
+	if (h.id) {
+		time_local(h.ts, 0, when, sizeof when);
+		printf("  handoff  %" PRId64 " at %s: %s", h.id, when, first_of(h.reason, &b));
+		if (h.resumed) {
+			time_local(h.resumed, 0, when, sizeof when);
+			printf("; resumed at %s\n", when);
+		} else {
+			printf("; open (vigil resume %s)\n", a->name);
+		}
+	}
+	buf_free(&b);
+	checkpoint_free(&c);
+	handoff_free(&h);
+}
+
+static json_t *
+int_or_null(int64_t v, int64_t null_value)
+{
+	return v == null_value ? json_null() : json_integer(v);
+}
+
+/* recovery_json sets "checkpoint" and "handoff" in o: objects, or null. */
+static void
+recovery_json(struct vigil_ctx *ctx, const struct agent *a, json_t *o)
+{
+	struct checkpoint c;
+	struct handoff h;
+	json_t *jc = json_null(), *jh = json_null();
+	recovery(ctx, a, &c, &h);
+	if (c.id) {
+		jc = json_object();
+		json_object_set_new(jc, "id", json_integer(c.id));
+		json_object_set_new(jc, "ts", json_integer(c.ts / 1000));
+		json_object_set_new(jc, "source", json_text(c.source));
+		json_object_set_new(jc, "summary", json_text(c.summary));
+		json_object_set_new(jc, "pending", json_text(c.pending));
+		json_object_set_new(jc, "questions", json_text(c.questions));
+		json_object_set_new(jc, "branch", json_text(c.branch));
+		json_object_set_new(jc, "head", json_text(c.head));
+		json_object_set_new(jc, "ahead", int_or_null(c.ahead, -1));
+		json_object_set_new(jc, "behind", int_or_null(c.behind, -1));
+		json_t *files = c.files ? json_loads(c.files, 0, NULL) : NULL;
+		json_object_set_new(jc, "files", files ? files : json_array());
+		json_object_set_new(jc, "files_total", json_integer(c.files_total));
+		json_object_set_new(jc, "snapshot", json_text(c.snapshot));
+	}
+	if (h.id) {
+		jh = json_object();
+		json_object_set_new(jh, "id", json_integer(h.id));
+		json_object_set_new(jh, "ts", json_integer(h.ts / 1000));
+		json_object_set_new(jh, "reason", json_text(h.reason));
+		json_object_set_new(jh, "checkpoint", int_or_null(h.checkpoint, 0));
+		json_object_set_new(jh, "from_session", json_text(h.from_session));
+		json_object_set_new(jh, "from_pid", int_or_null(h.from_pid, 0));
+		json_object_set_new(jh, "from_started", int_or_null(h.from_started / 1000, 0));
+		json_object_set_new(jh, "to_session", json_text(h.to_session));
+		json_object_set_new(jh, "resumed", int_or_null(h.resumed / 1000, 0));
+	}
+	json_object_set_new(o, "checkpoint", jc);
+	json_object_set_new(o, "handoff", jh);
+	checkpoint_free(&c);
+	handoff_free(&h);
+}
+
 int
 view_status_text(struct vigil_ctx *ctx, struct view *v, int64_t now)
 {
@@ -345,16 +450,14 @@ view_status_text(struct vigil_ctx *ctx, struct view *v, int64_t now)
 		    a->task, nl ? " ..." : "");
 	}
 	if (a->cooldown_until > now) {
-		time_t t = (time_t)(a->cooldown_until / 1000);
-		struct tm tm;
 		char when[64];
-		localtime_r(&t, &tm);
-		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S %Z", &tm);
+		time_local(a->cooldown_until, 1, when, sizeof when);
 		printf("  cooldown %s until %s (renewals %d)\n",
 		    a->cooldown_kind ? a->cooldown_kind : "", when, a->renewals);
 		if (a->cooldown_line && *a->cooldown_line)
 			printf("  because  %s\n", a->cooldown_line);
 	}
+	print_recovery(ctx, a);
 	printf("  events (last 10):\n");
 	print_events(ctx, a->name, NULL);
 	view_print_watchdog(ctx, now);
@@ -375,6 +478,7 @@ view_status_json(struct vigil_ctx *ctx, struct view *v, int64_t now)
 		json_object_set_new(cd, "renewals", json_integer(a->renewals));
 	}
 	json_object_set_new(o, "cooldown", cd);
+	recovery_json(ctx, a, o);
 	json_t *ev = json_array();
 	print_events(ctx, a->name, ev);
 	json_object_set_new(o, "events", ev);

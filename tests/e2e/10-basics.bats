@@ -149,14 +149,16 @@ load helper
 	"$VIGIL" spawn l2 -p fake
 	"$VIGIL" stop l1
 	run "$VIGIL" log --json
-	[ "$(echo "$output" | jq -s length)" = 3 ]
-	[ "$(echo "$output" | jq -rs '.[0].kind + "," + .[2].kind')" = "spawn,stop" ]
+	# stop writes stop, then a checkpoint and a handoff for resume.
+	[ "$(echo "$output" | jq -s length)" = 5 ]
+	[ "$(echo "$output" | jq -rs 'map(.kind) | join(",")')" = \
+	    "spawn,spawn,stop,checkpoint,handoff" ]
 	echo "$output" | head -1 | jq -e 'has("ts") and has("agent") and has("kind") and has("tier") and has("detail")'
 	echo "$output" | head -1 | jq -e '.ts | type == "number"'
-	[ "$("$VIGIL" log -n 1 --json | jq -r .kind)" = stop ]
+	[ "$("$VIGIL" log -n 1 --json | jq -r .kind)" = handoff ]
 	[ "$("$VIGIL" log l2 --json | jq -rs 'map(.agent) | unique | join(",")')" = l2 ]
 	run "$VIGIL" log
-	[ "${#lines[@]}" -eq 3 ]
+	[ "${#lines[@]}" -eq 5 ]
 	[[ "${lines[0]}" == *l1*spawn* ]]
 }
 

@@ -132,7 +132,7 @@ kinds() {
 	sleep 1
 	[ "$(field st state)" = stopped ]
 	! tmuxt has-session -t =st 2>/dev/null
-	[ "$(kinds st)" = "spawn stop " ]
+	[ "$(kinds st)" = "spawn stop checkpoint handoff " ]
 }
 
 @test "an exit is acted on at once, not at the next tick" {

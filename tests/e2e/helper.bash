@@ -42,7 +42,8 @@ teardown() {
 		wait "$p" 2>/dev/null
 	done
 	tmux -L "$VIGIL_SOCKET" kill-server 2>/dev/null
-	rm -rf "$T"
+	# The agents' wrappers may still be writing their exit files.
+	rm -rf "$T" 2>/dev/null || { sleep 0.5; rm -rf "$T"; }
 }
 
 # tmuxt runs tmux on the test's own server.
