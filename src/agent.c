@@ -27,6 +27,29 @@ agent_is_live(const char *state)
 	return 1;
 }
 
+static void
+clear(char **field)
+{
+	free(*field);
+	*field = NULL;
+}
+
+void
+agent_new_episode(struct agent *a)
+{
+	a->tier = 0;
+	a->stall_since = 0;
+	a->tier_clock = 0;
+	a->nudges = 0;
+	a->triages = 0;
+	a->seen_proc = 0;
+	a->agent_pid = 0;
+	a->typed_at = 0;
+	a->noticed = 0;
+	clear(&a->hash);
+	clear(&a->limit_hash);
+}
+
 char *
 argv_to_json(char *const *argv)
 {

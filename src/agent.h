@@ -40,6 +40,13 @@ struct agent_env {
 /* agent_is_live tells whether state means vigil keeps the agent running. */
 int agent_is_live(const char *state);
 
+/*
+ * agent_new_episode clears what one incarnation of a learned about its
+ * screen and its stall (tier, clocks, nudges, triages, hashes, what was
+ * noticed): a restarted agent starts with a clean screen and a clean slate.
+ */
+void agent_new_episode(struct agent *a);
+
 /* argv_to_json returns a malloc'd JSON array of the strings. */
 char *argv_to_json(char *const *argv);
 

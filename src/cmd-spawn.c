@@ -349,22 +349,19 @@ cmd_spawn_exec(struct vigil_ctx *ctx, int argc, char **argv)
 		agent_target(&ag, target, sizeof target);
 		int ready = agent_wait_ready(ctx->tmux, target, 300, ctx->cfg->ready_timeout, why);
 		int submitted = 0;
-		if (ready >= 0 && agent_send(ctx->tmux, target, task, ctx->cfg->confirm,
-		    &submitted, why) == 0) {
-			if (store_begin(ctx->store, NULL) == 0) {
-				struct agent cur;
-				if (store_agent_get(ctx->store, a.name, &cur, NULL) == 0) {
-					free(cur.pending);
-					cur.pending = NULL;
-					store_agent_update(ctx->store, &cur, NULL);
-					agent_free_fields(&cur);
-				}
-				store_commit(ctx->store, NULL);
-			}
-		} else {
+		if (ready == 0)
+			snprintf(why, sizeof why, "the CLI was not ready within %lldms",
+			    (long long)ctx->cfg->ready_timeout);
+		/* Claim it first: a watchdog may type pending text too. */
+		int mine = ready == 1 ? store_pending_take(ctx->store, a.name, task, why) : -1;
+		if (mine == 1 && agent_send(ctx->tmux, target, task, ctx->cfg->confirm,
+		    &submitted, why) != 0) {
+			store_pending_put(ctx->store, a.name, task, NULL);
+			mine = -1;
+		}
+		if (mine < 0)
 			fprintf(stderr, "vigil: spawn: warning: task not typed yet (%s); "
 			    "the watchdog will type it\n", why);
-		}
 	}
 	rc = 0;
 out:

@@ -658,18 +658,12 @@ incarnation(struct agent *a, int64_t now)
 	set_text(&a->state, ST_BOOTING);
 	a->state_since = now;
 	a->last_change = now;
-	a->tier = 0;
-	a->stall_since = 0;
-	a->tier_clock = 0;
-	a->nudges = 0;
-	a->triages = 0;
+	agent_new_episode(a);
 	a->next_at = 0;
 	a->cooldown_until = 0;
 	a->renewals = 0;
-	set_text(&a->hash, NULL);
 	set_text(&a->cooldown_kind, NULL);
 	set_text(&a->cooldown_line, NULL);
-	set_text(&a->limit_hash, NULL);
 }
 
 int
@@ -750,7 +744,7 @@ int
 resume_type(struct vigil_ctx *ctx, struct agent *a, char *err)
 {
 	char target[64], why[VIGIL_ERR_LEN];
-	int submitted = 0, own, rc;
+	int submitted = 0, rc;
 	if (a->pending == NULL)
 		return 1;
 	agent_target(a, target, sizeof target);
@@ -764,26 +758,21 @@ resume_type(struct vigil_ctx *ctx, struct agent *a, char *err)
 		    "for the watchdog to type it", a->name, ctx->cfg->ready_timeout);
 		return 0;
 	}
+	/* Claim the text first: the watchdog types pending text too. */
+	rc = store_pending_take(ctx->store, a->name, a->pending, err);
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		set_text(&a->pending, NULL); /* typed (or being typed) by the watchdog */
+		return 1;
+	}
 	if ((rc = agent_send(ctx->tmux, target, a->pending, ctx->cfg->confirm, &submitted,
 	    why)) != 0) {
+		store_pending_put(ctx->store, a->name, a->pending, NULL);
 		seterr(err, "cannot type the resume prompt into '%s': %s", a->name, why);
 		return rc;
 	}
-	/* Typed: clear pending, unless someone put other text there meanwhile. */
-	if ((rc = tx_begin(ctx->store, &own, err)) != 0)
-		return rc;
-	struct agent cur;
-	rc = store_agent_get(ctx->store, a->name, &cur, err);
-	if (rc == 0) {
-		if (cur.pending && strcmp(cur.pending, a->pending) == 0) {
-			set_text(&cur.pending, NULL);
-			rc = store_agent_update(ctx->store, &cur, err);
-		}
-		agent_free_fields(&cur);
-	}
-	rc = tx_end(ctx->store, own, rc < 0 ? rc : 0, err);
-	if (rc == 0)
-		set_text(&a->pending, NULL);
+	set_text(&a->pending, NULL);
 	return rc == 0 ? 1 : rc;
 }
 

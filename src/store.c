@@ -667,6 +667,34 @@ store_agent_delete(struct store *s, const char *name, char *err)
 	return step_done(s, st, "delete crashes", err);
 }
 
+int
+store_pending_take(struct store *s, const char *name, const char *text, char *err)
+{
+	int rc;
+	sqlite3_stmt *st = prep(s, "UPDATE agents SET pending = NULL WHERE name = ?1 AND "
+	    "pending = ?2", err, &rc);
+	if (st == NULL)
+		return rc;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, text, -1, SQLITE_TRANSIENT);
+	if ((rc = step_done(s, st, "take pending", err)) != 0)
+		return rc;
+	return sqlite3_changes(s->db) == 1;
+}
+
+int
+store_pending_put(struct store *s, const char *name, const char *text, char *err)
+{
+	int rc;
+	sqlite3_stmt *st = prep(s, "UPDATE agents SET pending = ?2 WHERE name = ?1 AND "
+	    "pending IS NULL", err, &rc);
+	if (st == NULL)
+		return rc;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, text, -1, SQLITE_TRANSIENT);
+	return step_done(s, st, "put pending", err);
+}
+
 /* Events. */
 
 int

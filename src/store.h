@@ -104,6 +104,15 @@ int store_agent_insert(struct store *s, const struct agent *a, char *err);
 int store_agent_update(struct store *s, const struct agent *a, char *err);
 int store_agent_delete(struct store *s, const char *name, char *err);
 
+/*
+ * store_pending_take claims agent name's pending text, if it still is
+ * text: 1 claimed (the column is now empty: type it), 0 someone else took
+ * it, or an error. store_pending_put puts text back when typing failed.
+ * The watchdog and the commands both type pending text: one claim, one typist.
+ */
+int store_pending_take(struct store *s, const char *name, const char *text, char *err);
+int store_pending_put(struct store *s, const char *name, const char *text, char *err);
+
 /* One event. */
 struct event {
 	int64_t id;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "agent.h"
 #include "config.h"
@@ -75,22 +76,6 @@ backoff_delay(int streak, int64_t base, double factor, int64_t max)
 	if (!isfinite(v) || v > (double)max)
 		return max;
 	return (int64_t)v;
-}
-
-/* fresh clears what belongs to one incarnation of the agent. */
-static void
-fresh(struct agent *a)
-{
-	a->tier = 0;
-	a->stall_since = 0;
-	a->tier_clock = 0;
-	a->nudges = 0;
-	a->triages = 0;
-	set_str(&a->hash, NULL);
-	a->seen_proc = 0;
-	a->agent_pid = 0;
-	a->typed_at = 0;
-	a->noticed = 0;
 }
 
 /*
@@ -175,6 +160,7 @@ ended(struct agent *a, const char *kind, const char *why, int known, int status,
 		a->next_at = 0;
 		return;
 	}
+	d->checkpoint = 1; /* the work it left, before anything starts over it */
 	schedule(a, crash_times, ncrash, 1, cfg, now, d);
 }
 
@@ -189,7 +175,7 @@ launch(struct agent *a, int64_t now, struct decision *d)
 		event(d, "restart", 0, "restart %d after exit %d", a->restarts, a->exit_code);
 	else
 		event(d, "restart", 0, "restart %d", a->restarts);
-	fresh(a);
+	agent_new_episode(a);
 	set_state(a, ST_BOOTING, now);
 	set_str(&a->cooldown_kind, NULL);
 	set_str(&a->note, NULL);
@@ -273,6 +259,7 @@ terminate(struct agent *a, const struct config *cfg, int64_t since, int64_t now,
 	a->tier = 4;
 	event(d, "terminate", 4, "unchanged for %s", ago(now - since, dur, sizeof dur));
 	notify(d);
+	snprintf(d->handoff, sizeof d->handoff, "terminated: unchanged for %s", dur);
 	if (strcmp(a->restart, "no") == 0) {
 		d->act = ACT_KILL;
 		set_state(a, ST_STOPPED, now);
@@ -283,6 +270,109 @@ terminate(struct agent *a, const struct config *cfg, int64_t since, int64_t now,
 	schedule(a, crash_times, ncrash, 0, cfg, now, d);
 	if (strcmp(a->state, ST_RESTARTING) == 0 && a->next_at <= now)
 		launch(a, now, d);
+}
+
+
+static int
+is_cooling_limit(const struct agent *a)
+{
+	return strcmp(a->state, ST_COOLING) == 0 && a->cooldown_kind &&
+	    strcmp(a->cooldown_kind, "ratelimit") == 0;
+}
+
+/* clock_text writes ms as the local time of day people read ("15:04"). */
+static void
+clock_text(int64_t ms, int64_t now, char *out, size_t n)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(out, n, ms - now > 86400000 ? "%a %H:%M" : "%H:%M", &tm);
+}
+
+/*
+ * limited starts a rate-limit cooldown: until the reset time the message
+ * gives (plus a margin), else the default cooldown. The line is handled
+ * once: while it stays on screen it never starts another.
+ */
+static void
+limited(struct agent *a, const struct obs *o, const char *how, const struct config *cfg,
+    int64_t now, struct decision *d)
+{
+	char dur[32], at[32];
+	int64_t until = o->limit_until ? o->limit_until + cfg->rl_margin : now + cfg->rl_cooldown;
+	set_state(a, ST_COOLING, now);
+	set_str(&a->cooldown_kind, "ratelimit");
+	set_str(&a->cooldown_line, o->limit);
+	set_str(&a->limit_hash, o->limit_hash);
+	if (o->captured)
+		set_str(&a->hash, o->hash);
+	a->cooldown_until = until;
+	a->renewals = 0;
+	a->noticed &= ~(NOTICED_TYPED | NOTICED_ENTER);
+	clock_text(until, now, at, sizeof at);
+	event(d, "ratelimit", a->tier, "%s%s until %s (%s): %s", how,
+	    duration_format(until - now, dur, sizeof dur), at,
+	    o->limit_until ? "reset read from the message" : "default cooldown", o->limit);
+	notify(d);
+	if (o->limit_until && cfg->rl_shared)
+		d->share_until = until;
+	d->wake = until;
+}
+
+/*
+ * cooled handles a live agent in a rate-limit cooldown: nothing (no tiers,
+ * no nudges) until it ends; then, if the limit is still what the screen
+ * shows, a shorter cooldown (cooldown / renewals), a forced restart after
+ * max_renewals; if the screen moved on, the preset's resume text.
+ */
+static void
+cooled(struct agent *a, const struct obs *o, const int64_t *crash_times, int ncrash,
+    const struct config *cfg, int64_t now, struct decision *d)
+{
+	char dur[32];
+	if (now < a->cooldown_until) {
+		d->wake = a->cooldown_until;
+		return;
+	}
+	int still = o->limit[0] && a->hash && strcmp(o->hash, a->hash) == 0;
+	if (still) {
+		a->renewals++;
+		if (a->renewals > cfg->max_renewals) {
+			event(d, "renew", a->tier, "the limit still shows after %d renewals: "
+			    "forced restart", a->renewals - 1);
+			snprintf(d->handoff, sizeof d->handoff, "forced restart: rate limit "
+			    "still on screen after %d renewals", a->renewals - 1);
+			set_str(&a->cooldown_kind, NULL);
+			a->cooldown_until = 0;
+			schedule(a, crash_times, ncrash, 0, cfg, now, d);
+			if (strcmp(a->state, ST_RESTARTING) == 0 && a->next_at <= now)
+				launch(a, now, d);
+			return;
+		}
+		int64_t len = cfg->rl_cooldown / a->renewals;
+		a->cooldown_until = now + len;
+		event(d, "renew", a->tier, "%s (renewal %d of %d): the limit still shows",
+		    duration_format(len, dur, sizeof dur), a->renewals, cfg->max_renewals);
+		d->wake = a->cooldown_until;
+		return;
+	}
+	const struct preset *ps = config_preset(cfg, a->preset);
+	const char *text = ps && ps->resume && *ps->resume ? ps->resume : NULL;
+	event(d, "cooldown-end", a->tier, "the limit is gone%s%s%s", text ? "; typing '" : "",
+	    text ? text : "", text ? "'" : "");
+	set_str(&a->cooldown_kind, NULL);
+	a->cooldown_until = 0;
+	a->renewals = 0;
+	progress(a, o, now); /* a new episode starts now, at tier 0 */
+	if (o->captured)
+		set_str(&a->hash, o->hash);
+	if (text) {
+		d->act = ACT_TYPE;
+		d->send_text = xstrdup(text);
+		a->typed_at = now;
+		a->noticed |= NOTICED_TYPED;
+	}
 }
 
 /*
@@ -297,6 +387,14 @@ screen(struct agent *a, const struct obs *o, const int64_t *crash_times, int ncr
 	char dur[32];
 	if (!o->captured)
 		return;
+	if (is_cooling_limit(a)) {
+		cooled(a, o, crash_times, ncrash, cfg, now, d);
+		return;
+	}
+	if (o->limit[0] && (a->limit_hash == NULL || strcmp(a->limit_hash, o->limit_hash) != 0)) {
+		limited(a, o, "", cfg, now, d);
+		return;
+	}
 	/*
 	 * Typing is spread over ticks so that no tick waits on a CLI: the
 	 * text one tick, Enter the next, and the one after checks that Enter
@@ -444,14 +542,27 @@ decide(struct agent *a, const struct obs *o, const int64_t *crash_times,
 	if (!o->tmux_ok)
 		return;
 
+	/* A limit on the screen of a pane that ended: a quota exit, not a crash. */
+	int gone = !o->session || o->exited || o->pane_dead;
+	int quota = gone && o->limit[0] && !is_cooling_limit(a) &&
+	    (a->limit_hash == NULL || strcmp(a->limit_hash, o->limit_hash) != 0);
+	if (quota) {
+		a->agent_pid = 0;
+		limited(a, o, "exited on a quota; ", cfg, now, d);
+		a->next_at = a->cooldown_until;
+		return;
+	}
 	int waiting = strcmp(a->state, ST_RESTARTING) == 0 ||
 	    (strcmp(a->state, ST_COOLING) == 0 && a->cooldown_kind &&
-	    strcmp(a->cooldown_kind, "crashloop") == 0);
+	    strcmp(a->cooldown_kind, "crashloop") == 0) ||
+	    (is_cooling_limit(a) && gone);
+	if (waiting && a->next_at == 0)
+		a->next_at = a->cooldown_until;
 	if (waiting) {
 		/* A launch that happened before a watchdog died: adopt it. */
 		if (o->session && !o->pane_dead && !o->exited && o->pane_pid &&
 		    o->pane_pid != a->pid && o->agent_pid) {
-			fresh(a);
+			agent_new_episode(a);
 			set_str(&a->cooldown_kind, NULL);
 			a->cooldown_until = a->next_at = 0;
 			alive(a, o, now);

@@ -37,6 +37,12 @@ struct obs {
 	const char *idle; /* the idle pattern that matched, or NULL */
 	char trust[160];  /* the trust dialog's line, "" when none */
 	int64_t activity; /* newest mtime under the preset's activity glob, 0: none */
+
+	/* A rate limit on screen (also read from a dead pane: a quota exit). */
+	char limit[256];  /* the newest rate-limit line, "" when none */
+	char limit_hash[33]; /* MD5 of that line: handled once, never again */
+	int64_t limit_until; /* when it resets, as read from the message; 0: unread */
+	const char *account; /* the account whose limit it is */
 };
 
 /* An event decided this tick. */
@@ -68,6 +74,9 @@ struct decision {
 	struct devent events[DECIDE_MAX_EVENTS];
 	int nevents;
 	int64_t wake;   /* the next deadline for this agent, 0 when none */
+	char handoff[128]; /* before acting: checkpoint and hand off, for this reason */
+	int checkpoint; /* before a restart: a checkpoint (a snapshot of the work) */
+	int64_t share_until; /* a limit with a reset time: cool its account till then */
 };
 
 /*

@@ -21,6 +21,7 @@
 #include "observe.h"
 #include "pattern.h"
 #include "proc.h"
+#include "resettime.h"
 #include "run.h"
 #include "store.h"
 #include "tmux.h"
@@ -51,7 +52,8 @@ observe_screens(struct tmux *t, struct fleet *f, const struct agent *agents,
 	for (size_t i = 0; i < n; i++) {
 		const struct agent *a = &agents[i];
 		const struct pane *p = tmux_pane_for(f->panes, f->npanes, a->name, a->pane_id);
-		if (p == NULL || p->dead || !agent_is_live(a->state))
+		/* Dead panes too: a CLI that exits on a quota leaves the why. */
+		if (p == NULL || !agent_is_live(a->state))
 			continue;
 		targets[k] = (char *)p->pane_id;
 		which[k] = i;
@@ -182,9 +184,32 @@ line_at(const char *text, size_t len, size_t off, char *out, size_t n)
 	out[k] = '\0';
 }
 
+/*
+ * observe_limit finds the newest rate-limit line in the tail and reads its
+ * reset time from that line and what follows it.
+ */
+static void
+observe_limit(const char *tail, size_t n, const struct preset *ps, int64_t now,
+    struct obs *o)
+{
+	size_t so, eo;
+	if (patset_match_last(ps->ratelimit, tail, n, &so, &eo) < 0)
+		return;
+	line_at(tail, n, so, o->limit, sizeof o->limit);
+	hash_md5_hex(o->limit, strlen(o->limit), o->limit_hash);
+	size_t start = so;
+	while (start > 0 && tail[start - 1] != '\n')
+		start--;
+	char *from = xstrndup(tail + start, n - start);
+	int64_t until;
+	if (reset_time(from, now, NULL, &until))
+		o->limit_until = until;
+	free(from);
+}
+
 static void
 observe_screen(const struct buf *screen, const struct preset *ps,
-    const struct config *cfg, const char *dir, struct obs *o)
+    const struct config *cfg, const char *dir, int64_t now, struct obs *o)
 {
 	struct buf norm = {0};
 	normalise_screen(screen->data ? screen->data : "", screen->len, cfg->capture_lines,
@@ -207,13 +232,14 @@ observe_screen(const struct buf *screen, const struct preset *ps,
 		o->idle = patset_source(ps->idle, (size_t)k);
 	if (patset_match(ps->trust, tail, n, &so, &eo) >= 0)
 		line_at(tail, n, so, o->trust, sizeof o->trust);
+	observe_limit(tail, n, ps, now, o);
 	if (ps->activity && *ps->activity)
 		o->activity = activity(ps->activity, dir);
 }
 
 void
 observe_agent(const struct fleet *f, const struct agent *a,
-    const struct config *cfg, const char *home, struct obs *o)
+    const struct config *cfg, const char *home, int64_t now, struct obs *o)
 {
 	memset(o, 0, sizeof *o);
 	o->tmux_ok = f->tmux_rc == TMUX_OK || f->tmux_rc == TMUX_NOSERVER;
@@ -222,6 +248,9 @@ observe_agent(const struct fleet *f, const struct agent *a,
 	o->server_gone = f->tmux_rc == TMUX_NOSERVER;
 	o->rebooted = a->boot_id && *a->boot_id && *f->boot_id &&
 	    strcmp(a->boot_id, f->boot_id) != 0;
+	const struct preset *ps = config_preset(cfg, a->preset);
+	if (ps)
+		o->account = ps->account && *ps->account ? ps->account : ps->name;
 	const struct pane *p = tmux_pane_for(f->panes, f->npanes, a->name, a->pane_id);
 	if (p == NULL)
 		return;
@@ -229,6 +258,11 @@ observe_agent(const struct fleet *f, const struct agent *a,
 	o->pane_pid = p->pid;
 	o->pane_dead = p->dead;
 	o->attached = p->attached;
+	for (size_t i = 0; i < f->nscreens; i++)
+		if (strcmp(f->names[i], a->name) == 0) {
+			observe_screen(&f->screens[i], ps, cfg, a->dir, now, o);
+			break;
+		}
 	if (run_exit_read(home, a->name, p->pid, &o->status)) {
 		o->exited = 1;
 		return;
@@ -243,7 +277,6 @@ observe_agent(const struct fleet *f, const struct agent *a,
 		}
 		return;
 	}
-	const struct preset *ps = config_preset(cfg, a->preset);
 	if (ps && ps->process && *ps->process) {
 		o->named = ps->process;
 		o->agent_pid = proc_find(p->pid, ps->process);
@@ -251,9 +284,4 @@ observe_agent(const struct fleet *f, const struct agent *a,
 	}
 	if (o->agent_pid == 0)
 		o->agent_pid = run_child(p->pid);
-	for (size_t i = 0; i < f->nscreens; i++)
-		if (strcmp(f->names[i], a->name) == 0) {
-			observe_screen(&f->screens[i], ps, cfg, a->dir, o);
-			break;
-		}
 }

@@ -40,9 +40,12 @@ void observe_screens(struct tmux *t, struct fleet *f, const struct agent *agents
 
 void observe_fleet_free(struct fleet *f);
 
-/* observe_agent fills o with what f, /proc and a's exit file say of a. */
+/*
+ * observe_agent fills o with what f, /proc and a's exit file say of a;
+ * now reads reset times that are given as times of day.
+ */
 void observe_agent(const struct fleet *f, const struct agent *a,
-    const struct config *cfg, const char *home, struct obs *o);
+    const struct config *cfg, const char *home, int64_t now, struct obs *o);
 
 /*
  * screen_tail points *start at the last lines non-blank lines of text

@@ -16,9 +16,11 @@
 #include "cmd.h"
 #include "config.h"
 #include "decide.h"
+#include "duration.h"
 #include "notify.h"
 #include "observe.h"
 #include "proc.h"
+#include "recover.h"
 #include "store.h"
 #include "tmux.h"
 #include "view.h"
@@ -27,6 +29,9 @@
 /* What was decided in the transaction, done after it. */
 struct todo {
 	struct agent a;      /* the record as decided */
+	struct agent prev;   /* ... and as it was: the incarnation that ends */
+	char handoff[128];   /* hand off first, for this reason */
+	int checkpoint;      /* or only take a checkpoint first */
 	enum act act;
 	int session;         /* the session existed: respawn its pane */
 	char *text;          /* ACT_TYPE: what to type */
@@ -113,6 +118,28 @@ tmux_health(struct watch *w, const struct fleet *f, int64_t now)
 		notify_start(w->notifier, ctx->cfg, "error", "", e.detail, now, NULL);
 }
 
+/*
+ * before takes what must be kept before an agent is killed or started
+ * over: a handoff (checkpoint, snapshot of uncommitted work, handoff row)
+ * when it is terminated or force-restarted, a checkpoint after a crash.
+ * Outside any transaction: git and tmux are not waited on under the lock.
+ */
+static void
+before(struct watch *w, struct todo *t, int64_t now)
+{
+	struct vigil_ctx *ctx = w->ctx;
+	char warn[VIGIL_ERR_LEN] = "";
+	int rc = 0;
+	if (t->handoff[0])
+		rc = handoff_take(ctx, &t->prev, "watchdog", t->handoff, now, NULL, NULL, warn);
+	else if (t->checkpoint)
+		rc = checkpoint_take(ctx, &t->prev, "watchdog", "before a restart", NULL, NULL,
+		    now, NULL, warn);
+	if (rc != 0 || warn[0])
+		fprintf(stderr, "vigil: watch: warning: %s: %s\n", t->a.name,
+		    warn[0] ? warn : "cannot record a checkpoint");
+}
+
 static void
 launch_one(struct watch *w, struct todo *t, int64_t now)
 {
@@ -133,13 +160,20 @@ launch_one(struct watch *w, struct todo *t, int64_t now)
 	}
 	struct strv argv = {0};
 	struct agent_env env = {ctx->home, ctx->socket, ctx->cfg->path};
-	int rc = argv_from_json(cur.argv, &argv, why);
-	if (rc == 0)
-		rc = t->session ? agent_respawn(ctx->tmux, &env, &cur, argv.v, now, why) :
-		    agent_launch(ctx->tmux, &env, &cur, argv.v, now, why);
-	/* A session that vanished since the observation: start a new one. */
-	if (rc != 0 && t->session)
-		rc = agent_launch(ctx->tmux, &env, &cur, argv.v, now, why);
+	int64_t hid;
+	int rc;
+	/* A restart goes through resume whenever a handoff waits. */
+	if (handoff_open(ctx->store, &cur, &hid, NULL) == 0) {
+		rc = resume_launch(ctx, &cur, hid, now, why);
+	} else {
+		rc = argv_from_json(cur.argv, &argv, why);
+		if (rc == 0)
+			rc = t->session ? agent_respawn(ctx->tmux, &env, &cur, argv.v, now, why) :
+			    agent_launch(ctx->tmux, &env, &cur, argv.v, now, why);
+		/* A session that vanished since the observation: start a new one. */
+		if (rc != 0 && t->session)
+			rc = agent_launch(ctx->tmux, &env, &cur, argv.v, now, why);
+	}
 	strv_free(&argv);
 	struct decision d = {0};
 	if (rc != 0) {
@@ -211,15 +245,111 @@ triage_one(struct watch *w, struct todo *t, int64_t now)
 		print_event(now, t->a.name, &e);
 }
 
+/* account_of is the account whose rate limits preset name shares. */
+static const char *
+account_of(const struct config *cfg, const char *preset)
+{
+	const struct preset *p = config_preset(cfg, preset);
+	if (p == NULL)
+		return preset;
+	return p->account && *p->account ? p->account : p->name;
+}
+
+/*
+ * share cools every other live agent of the account whose limit one agent
+ * saw, to the same reset time: they share one quota, and each would only
+ * run into it in turn. Done inside the tick's transaction.
+ */
+static int
+share(struct watch *w, struct agent *next, size_t n, size_t origin, int64_t until,
+    int64_t now, struct buf *shown, char *err)
+{
+	struct vigil_ctx *ctx = w->ctx;
+	const char *acct = account_of(ctx->cfg, next[origin].preset);
+	struct account_cooldown c = {.account = (char *)acct, .until = until, .since = now,
+	    .agent = next[origin].name, .line = next[origin].cooldown_line};
+	int rc = store_account_set(ctx->store, &c, err);
+	for (size_t j = 0; rc == 0 && j < n; j++) {
+		struct agent *b = &next[j];
+		if (j == origin || strcmp(account_of(ctx->cfg, b->preset), acct) != 0 ||
+		    !agent_is_live(b->state) || strcmp(b->state, ST_RESTARTING) == 0 ||
+		    (strcmp(b->state, ST_COOLING) == 0 && b->cooldown_until >= until))
+			continue;
+		char dur[32];
+		struct devent e = {.kind = "ratelimit", .tier = b->tier};
+		snprintf(e.detail, sizeof e.detail, "%s, shared with %s (account %s): %.150s",
+		    duration_format(until - now, dur, sizeof dur), next[origin].name, acct,
+		    next[origin].cooldown_line ? next[origin].cooldown_line : "");
+		free(b->state);
+		b->state = xstrdup(ST_COOLING);
+		b->state_since = now;
+		free(b->cooldown_kind);
+		b->cooldown_kind = xstrdup("ratelimit");
+		free(b->cooldown_line);
+		b->cooldown_line = xasprintf("shared with %s: %s", next[origin].name,
+		    next[origin].cooldown_line ? next[origin].cooldown_line : "");
+		b->cooldown_until = until;
+		b->renewals = 0;
+		if ((rc = store_agent_update(ctx->store, b, err)) == 0)
+			rc = store_event_add(ctx->store, now, b->name, e.kind, e.tier, e.detail, err);
+		show_event(shown, now, b->name, &e);
+	}
+	return rc;
+}
+
+/* todo_free frees what a todo holds. */
+static void
+todo_free(struct todo *t)
+{
+	agent_free_fields(&t->a);
+	agent_free_fields(&t->prev);
+	free(t->text);
+}
+
+/*
+ * act does what the transaction decided: launches (after the checkpoint or
+ * handoff the decision asked for), typing, kills, triage, notifications.
+ */
+static void
+act(struct watch *w, struct todo *t, int64_t now)
+{
+	struct vigil_ctx *ctx = w->ctx;
+	char err[VIGIL_ERR_LEN];
+	if (t->act == ACT_LAUNCH || t->act == ACT_KILL)
+		before(w, t, now);
+	switch (t->act) {
+	case ACT_LAUNCH:
+		launch_one(w, t, now);
+		break;
+	case ACT_TYPE:
+	case ACT_ENTER:
+		send_one(w, t, now);
+		break;
+	case ACT_KILL:
+		tmux_kill_session(ctx->tmux, t->a.name, NULL);
+		break;
+	case ACT_TRIAGE:
+		triage_one(w, t, now);
+		break;
+	case ACT_NONE:
+		break;
+	}
+	if (t->notify && notify_start(w->notifier, ctx->cfg, t->ev.kind, t->a.name,
+	    t->ev.detail, now, err) == -1)
+		fprintf(stderr, "vigil: watch: warning: %s\n", err);
+}
+
 int
 watch_tick(struct watch *w, int64_t now, int64_t *wake)
 {
 	struct vigil_ctx *ctx = w->ctx;
 	struct fleet f;
 	char err[VIGIL_ERR_LEN];
-	struct todo *todo = NULL;
-	size_t ntodo = 0;
 	struct buf shown = {0};
+	struct agent *agents = NULL, *next = NULL;
+	struct todo *todo = NULL;
+	int64_t *shares = NULL;
+	size_t n = 0, ntodo = 0, decided = 0;
 	int rc = 0;
 
 	*wake = 0;
@@ -231,32 +361,29 @@ watch_tick(struct watch *w, int64_t now, int64_t *wake)
 	 * waited on while the store is locked): the agents are read twice,
 	 * here without the lock for what to capture, below under it.
 	 */
-	{
-		struct agent *pre = NULL;
-		size_t npre = 0;
-		if (store_agent_list(ctx->store, &pre, &npre, NULL) == 0)
-			observe_screens(ctx->tmux, &f, pre, npre, ctx->cfg);
-		agent_array_free(pre, npre);
-	}
+	if (store_agent_list(ctx->store, &agents, &n, NULL) == 0)
+		observe_screens(ctx->tmux, &f, agents, n, ctx->cfg);
+	agent_array_free(agents, n);
+	agents = NULL;
+	n = 0;
 
 	if ((rc = store_begin(ctx->store, err)) != 0) {
 		fprintf(stderr, "vigil: watch: warning: %s: retrying next tick\n", err);
 		observe_fleet_free(&f);
 		return -1;
 	}
-	struct agent *agents = NULL;
-	size_t n = 0;
 	if ((rc = store_agent_list(ctx->store, &agents, &n, err)) != 0)
 		goto fail;
+	next = xcalloc(n ? n : 1, sizeof *next);
+	shares = xcalloc(n ? n : 1, sizeof *shares);
 	todo = xcalloc(n ? n : 1, sizeof *todo);
 	for (size_t i = 0; i < n; i++) {
 		struct agent *a = &agents[i];
-		struct agent next;
 		struct obs o;
 		struct decision d;
 		int64_t times[STORE_CRASHES_KEPT];
 		int nt = 0;
-		observe_agent(&f, a, ctx->cfg, ctx->home, &o);
+		observe_agent(&f, a, ctx->cfg, ctx->home, now, &o);
 		if (o.tmux_ok && may_end(&o) && agent_is_live(a->state)) {
 			nt = store_crash_times(ctx->store, a->name, times, STORE_CRASHES_KEPT, err);
 			if (nt < 0) {
@@ -264,35 +391,38 @@ watch_tick(struct watch *w, int64_t now, int64_t *wake)
 				goto fail;
 			}
 		}
-		agent_copy(&next, a);
-		decide(&next, &o, times, nt, ctx->cfg, now, &d);
-		if (d.act != ACT_TYPE) {
-			free(d.send_text);
-			d.send_text = NULL;
-		}
-		if (d.crashed) {
-			int code = next.exit_code, sig = next.exit_signal;
-			if ((rc = store_crash_add(ctx->store, a->name, now, code, sig, err)) != 0)
-				goto next_fail;
-		}
+		agent_copy(&next[i], a);
+		decide(&next[i], &o, times, nt, ctx->cfg, now, &d);
+		decided = i + 1;
+		shares[i] = d.share_until;
+		if (d.crashed &&
+		    (rc = store_crash_add(ctx->store, a->name, now, next[i].exit_code,
+		    next[i].exit_signal, err)) != 0)
+			goto fail_decision;
 		if ((rc = record_events(ctx->store, now, a->name, &d, err)) != 0)
-			goto next_fail;
-		if (!agent_equal(a, &next) &&
-		    (rc = store_agent_update(ctx->store, &next, err)) != 0)
-			goto next_fail;
+			goto fail_decision;
+		if (!agent_equal(a, &next[i]) &&
+		    (rc = store_agent_update(ctx->store, &next[i], err)) != 0)
+			goto fail_decision;
 		if (d.wake && (*wake == 0 || d.wake < *wake))
 			*wake = d.wake;
 		if (d.act != ACT_NONE || d.notify) {
 			struct todo *t = &todo[ntodo++];
-			agent_copy(&t->a, &next);
+			agent_copy(&t->a, &next[i]);
+			agent_copy(&t->prev, a);
 			t->act = d.act;
 			t->session = o.session;
-			t->text = d.send_text;
+			t->text = d.act == ACT_TYPE ? d.send_text : NULL;
 			t->pending = d.send_pending;
-			d.send_text = NULL;
+			t->checkpoint = d.checkpoint;
+			snprintf(t->handoff, sizeof t->handoff, "%s", d.handoff);
 			t->notify = d.notify;
 			if (d.notify)
 				t->ev = d.events[d.notify_event];
+			if (d.act != ACT_TYPE)
+				free(d.send_text);
+		} else {
+			free(d.send_text);
 		}
 		/*
 		 * Keep an eye on the processes: their end wakes the loop. The
@@ -300,19 +430,20 @@ watch_tick(struct watch *w, int64_t now, int64_t *wake)
 		 * written how by then; a named process under a shell is watched
 		 * too, since its end leaves the pane alive (a zombie).
 		 */
-		if (agent_is_live(next.state)) {
-			want_pid(w, next.pid);
+		if (agent_is_live(next[i].state)) {
+			want_pid(w, next[i].pid);
 			if (o.agent_found)
-				want_pid(w, next.agent_pid);
+				want_pid(w, next[i].agent_pid);
 		}
 		show_events(&shown, now, a->name, &d);
-		agent_free_fields(&next);
 		continue;
-next_fail:
-		agent_free_fields(&next);
+fail_decision:
 		free(d.send_text);
 		goto fail;
 	}
+	for (size_t i = 0; i < n; i++)
+		if (shares[i] && (rc = share(w, next, n, i, shares[i], now, &shown, err)) != 0)
+			goto fail;
 	struct heartbeat h = {.pid = getpid(), .started = w->started, .beat = now,
 	    .interval = w->interval, .ticks = ++w->ticks};
 	snprintf(h.boot_id, sizeof h.boot_id, "%s", f.boot_id);
@@ -320,51 +451,29 @@ next_fail:
 		goto fail;
 	if ((rc = store_commit(ctx->store, err)) != 0)
 		goto fail_committed;
-	agent_array_free(agents, n);
 	observe_fleet_free(&f);
 	if (shown.len)
 		fputs(shown.data, stderr);
-	buf_free(&shown);
-
-	for (size_t i = 0; i < ntodo; i++) {
-		struct todo *t = &todo[i];
-		switch (t->act) {
-		case ACT_LAUNCH:
-			launch_one(w, t, now);
-			break;
-		case ACT_TYPE:
-		case ACT_ENTER:
-			send_one(w, t, now);
-			break;
-		case ACT_KILL:
-			tmux_kill_session(ctx->tmux, t->a.name, NULL);
-			break;
-		case ACT_TRIAGE:
-			triage_one(w, t, now);
-			break;
-		case ACT_NONE:
-			break;
-		}
-		if (t->notify && notify_start(w->notifier, ctx->cfg, t->ev.kind, t->a.name,
-		    t->ev.detail, now, err) == -1)
-			fprintf(stderr, "vigil: watch: warning: %s\n", err);
-		agent_free_fields(&t->a);
-		free(t->text);
-	}
-	free(todo);
-	return 0;
+	for (size_t i = 0; i < ntodo; i++)
+		act(w, &todo[i], now);
+	rc = 0;
+	goto out;
 
 fail:
 	store_rollback(ctx->store);
 fail_committed:
 	fprintf(stderr, "vigil: watch: warning: %s: retrying next tick\n", err);
-	agent_array_free(agents, n);
 	observe_fleet_free(&f);
-	for (size_t i = 0; i < ntodo; i++) {
-		agent_free_fields(&todo[i].a);
-		free(todo[i].text);
-	}
+	rc = -1;
+out:
+	for (size_t i = 0; i < ntodo; i++)
+		todo_free(&todo[i]);
 	free(todo);
+	for (size_t i = 0; i < decided; i++)
+		agent_free_fields(&next[i]);
+	free(next);
+	free(shares);
+	agent_array_free(agents, n);
 	buf_free(&shown);
-	return -1;
+	return rc;
 }

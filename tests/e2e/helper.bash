@@ -37,6 +37,8 @@ teardown() {
 		echo "--- watch.log"
 		tail -n 40 "$T/watch.log"
 	fi
+	# A test that stopped the tmux server must not leave it stopped.
+	[ -n "${STOPPED_PID:-}" ] && kill -CONT "$STOPPED_PID" 2>/dev/null
 	for p in $WATCH_PIDS; do
 		kill "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
