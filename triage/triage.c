@@ -23,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -304,18 +303,6 @@ struct triage_job {
 	struct triage_result res;
 };
 
-static int
-pidfd_open_(pid_t pid)
-{
-#ifdef SYS_pidfd_open
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-#else
-	(void)pid;
-	errno = ENOSYS;
-	return -1;
-#endif
-}
-
 static void
 close_fd(int *fd)
 {
@@ -379,7 +366,7 @@ triage_start(const struct config *cfg, const char *prompt, size_t len, int64_t n
 	}
 	set_nonblock(j->in);
 	set_nonblock(j->out);
-	j->pidfd = pidfd_open_(j->pid);
+	j->pidfd = child_pidfd(j->pid);
 	j->prompt = xmalloc(len + 1);
 	memcpy(j->prompt, prompt, len);
 	j->len = len;
