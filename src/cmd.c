@@ -26,6 +26,7 @@ static const struct vigil_cmd *const table[] = {
 	&cmd_stop_entry,
 	&cmd_rm_entry,
 	&cmd_log_entry,
+	&cmd_triage_entry,
 	&cmd_doctor_entry,
 	&cmd_version_entry,
 	NULL,

@@ -92,6 +92,7 @@ extern const struct vigil_cmd cmd_nudge_entry;
 extern const struct vigil_cmd cmd_stop_entry;
 extern const struct vigil_cmd cmd_rm_entry;
 extern const struct vigil_cmd cmd_log_entry;
+extern const struct vigil_cmd cmd_triage_entry;
 extern const struct vigil_cmd cmd_doctor_entry;
 extern const struct vigil_cmd cmd_version_entry;
 
