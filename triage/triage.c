@@ -166,7 +166,7 @@ triage_prompt(const struct config *cfg, struct store *s, const struct agent *a,
 		goto done;
 	}
 	if (add_events(s, a, now, &events, err) != 0) {
-		rc = TRIAGE_ESTORE;
+		rc = TRIAGE_EFAIL;
 		goto done;
 	}
 	add_pane(pane, &tail);
@@ -188,7 +188,7 @@ triage_prompt(const struct config *cfg, struct store *s, const struct agent *a,
 	int clash = 1;
 	for (int t = 0; t < TOKEN_TRIES && clash; t++) {
 		if (random_hex(tok, TRIAGE_TOKEN_LEN, err) == -1) {
-			rc = TRIAGE_EBADTEMPLATE;
+			rc = TRIAGE_EFAIL;
 			goto done;
 		}
 		clash = 0;
@@ -197,7 +197,7 @@ triage_prompt(const struct config *cfg, struct store *s, const struct agent *a,
 	}
 	if (clash) {
 		seterr(err, "cannot draw a boundary token that the pane text lacks");
-		rc = TRIAGE_EBADTEMPLATE;
+		rc = TRIAGE_EFAIL;
 		goto done;
 	}
 	if (template_fill(tmpl.data, vars, nvars, out, err) == -1) {

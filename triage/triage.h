@@ -35,7 +35,7 @@ struct store;
 /* triage_prompt's results besides 0. */
 #define TRIAGE_EBADTEMPLATE -1 /* the template has a bad placeholder or fence */
 #define TRIAGE_ENOTEMPLATE -2  /* the template cannot be found or read */
-#define TRIAGE_ESTORE -3       /* the store could not list the events */
+#define TRIAGE_EFAIL -3        /* the store or the system failed */
 
 /*
  * What came of one triage run. With kind VERDICT_NONE, none says why, in
