@@ -21,8 +21,8 @@
 
 extern char **environ;
 
-static int
-pidfd_open_(pid_t pid)
+int
+child_pidfd(pid_t pid)
 {
 #ifdef SYS_pidfd_open
 	return (int)syscall(SYS_pidfd_open, pid, 0);
@@ -227,7 +227,7 @@ child_run(const struct child_opts *o, struct child_result *r, char *err)
 	}
 	set_nonblock(outp[0]);
 	set_nonblock(errp[0]);
-	pfd = pidfd_open_(pid);
+	pfd = child_pidfd(pid);
 
 	int64_t deadline = o->timeout_ms > 0 ? mono_ms() + o->timeout_ms : 0;
 	int exited = 0, status = 0;

@@ -50,6 +50,12 @@ void child_result_free(struct child_result *r);
  */
 pid_t child_start(const struct child_opts *o, int *infd, int *outfd, char *err);
 
+/*
+ * child_pidfd returns a descriptor that polls readable once pid has
+ * exited (a pidfd), or -1 where the kernel has none.
+ */
+int child_pidfd(pid_t pid);
+
 /* child_env returns environ plus the given NAME=VALUE strings (overriding). */
 void child_env(struct strv *env, char *const *extra, char *const *unset);
 

@@ -30,6 +30,7 @@ static const struct vigil_cmd *const table[] = {
 	&cmd_handoff_entry,
 	&cmd_resume_entry,
 	&cmd_log_entry,
+	&cmd_triage_entry,
 	&cmd_doctor_entry,
 	&cmd_version_entry,
 	NULL,

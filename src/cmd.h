@@ -103,6 +103,7 @@ extern const struct vigil_cmd cmd_checkpoint_entry;
 extern const struct vigil_cmd cmd_handoff_entry;
 extern const struct vigil_cmd cmd_resume_entry;
 extern const struct vigil_cmd cmd_log_entry;
+extern const struct vigil_cmd cmd_triage_entry;
 extern const struct vigil_cmd cmd_doctor_entry;
 extern const struct vigil_cmd cmd_version_entry;
 

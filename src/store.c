@@ -771,6 +771,29 @@ store_event_list(struct store *s, const char *agent, int64_t after_id,
 	return rc;
 }
 
+int
+store_event_count_since(struct store *s, const char *kind, int64_t since,
+    int64_t *count, char *err)
+{
+	int rc;
+	sqlite3_stmt *st = prep(s, "SELECT ts, kind FROM events ORDER BY id DESC", err, &rc);
+	*count = 0;
+	if (st == NULL)
+		return rc;
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_int64(st, 0) > since) {
+		const unsigned char *k = sqlite3_column_text(st, 1);
+		if (k && strcmp((const char *)k, kind) == 0)
+			(*count)++;
+	}
+	if (r != SQLITE_DONE && r != SQLITE_ROW) {
+		rc = dberr(s, err, "count events");
+		*count = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 void
 event_array_free(struct event *e, size_t n)
 {

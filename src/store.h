@@ -135,6 +135,15 @@ int store_event_list(struct store *s, const char *agent, int64_t after_id,
     int64_t last, struct event **out, size_t *n, char *err);
 void event_array_free(struct event *e, size_t n);
 
+/*
+ * store_event_count_since counts the events of kind with ts > since into
+ * *count. It walks back from the newest event and stops at the first one
+ * not newer than since (events are written in time order), so it reads
+ * only the recent ones however long the log is. 0, or -1/STORE_BUSY.
+ */
+int store_event_count_since(struct store *s, const char *kind, int64_t since,
+    int64_t *count, char *err);
+
 /* Crash history: the last 10 crash times per agent are kept. */
 #define STORE_CRASHES_KEPT 10
 int store_crash_add(struct store *s, const char *agent, int64_t ts, int code,
