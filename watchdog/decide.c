@@ -448,7 +448,8 @@ screen(struct agent *a, const struct obs *o, const int64_t *crash_times, int ncr
 	}
 
 	/* The task spawn could not type: now the screen is still, type it. */
-	if (a->pending && !o->busy && !o->attached && !o->trust[0] && !a->typed_at &&
+	if (a->pending && !o->busy && !o->attached && !o->trust[0] &&
+	    !(a->noticed & (NOTICED_TYPED | NOTICED_ENTER)) &&
 	    now - since >= cfg->interval) {
 		d->act = ACT_TYPE;
 		d->send_text = a->pending;
@@ -618,4 +619,45 @@ decide_launch_failed(struct agent *a, const char *why, const int64_t *crash_time
 	event(d, "crash", a->tier, "did not start");
 	d->crashed = 1;
 	schedule(a, crash_times, ncrash, 1, cfg, now, d);
+}
+
+void
+decide_verdict(struct agent *a, enum verdict_kind kind, const char *text,
+    const char *detail, const int64_t *crash_times, int ncrash,
+    const struct config *cfg, int64_t now, struct decision *d)
+{
+	memset(d, 0, sizeof *d);
+	event(d, "verdict", 3, "%s", detail);
+	int stalled = agent_is_live(a->state) && a->tier >= 3 &&
+	    strcmp(a->state, ST_RESTARTING) != 0 && strcmp(a->state, ST_COOLING) != 0 &&
+	    strcmp(a->state, ST_DEAD) != 0 && strcmp(a->state, ST_ZOMBIE) != 0;
+	if (!stalled)
+		return;
+	switch (kind) {
+	case VERDICT_CONTINUE:
+		a->tier_clock = now - cfg->triage_after;
+		break;
+	case VERDICT_NUDGE:
+		if (a->pending == NULL && text && *text)
+			a->pending = xstrdup(text);
+		break;
+	case VERDICT_RESTART:
+		snprintf(d->handoff, sizeof d->handoff, "triage verdict: RESTART");
+		schedule(a, crash_times, ncrash, 0, cfg, now, d);
+		if (strcmp(a->state, ST_RESTARTING) == 0 && a->next_at <= now)
+			launch(a, now, d);
+		break;
+	case VERDICT_TERMINATE:
+		a->tier = 4;
+		event(d, "terminate", 4, "triage verdict: TERMINATE");
+		notify(d);
+		snprintf(d->handoff, sizeof d->handoff, "triage verdict: TERMINATE");
+		set_state(a, ST_STOPPED, now);
+		set_str(&a->note, "terminated by the triage verdict");
+		a->next_at = 0;
+		d->act = ACT_KILL;
+		break;
+	case VERDICT_NONE:
+		break;
+	}
 }

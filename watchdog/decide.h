@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "store.h"
+#include "verdict.h"
 
 struct config;
 struct preset;
@@ -93,6 +94,20 @@ void decide(struct agent *a, const struct obs *o, const int64_t *crash_times,
  */
 void decide_launch_failed(struct agent *a, const char *why, const int64_t *crash_times,
     int ncrash, const struct config *cfg, int64_t now, struct decision *d);
+
+/*
+ * decide_verdict applies a triage verdict that came back for a (its run
+ * was started at the triage tier): the verdict event (detail as logged),
+ * then CONTINUE a reprieve (the tier clock restarts at the triage tier;
+ * terminate_after still bounds the whole stall), NUDGE its text typed as
+ * any nudge is (pending text, with the same safety rules), RESTART a
+ * handoff and a restart through resume, TERMINATE a handoff and a stop
+ * without restart. An agent that made progress meanwhile keeps only the
+ * event: the verdict was about a stall that ended.
+ */
+void decide_verdict(struct agent *a, enum verdict_kind kind, const char *text,
+    const char *detail, const int64_t *crash_times, int ncrash,
+    const struct config *cfg, int64_t now, struct decision *d);
 
 /*
  * backoff_delay is the restart delay after the streak-th crash in a row:

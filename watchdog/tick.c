@@ -22,6 +22,7 @@
 #include "proc.h"
 #include "recover.h"
 #include "store.h"
+#include "triage.h"
 #include "tmux.h"
 #include "view.h"
 #include "watch.h"
@@ -31,6 +32,7 @@ struct todo {
 	struct agent a;      /* the record as decided */
 	struct agent prev;   /* ... and as it was: the incarnation that ends */
 	char handoff[128];   /* hand off first, for this reason */
+	char *screen;        /* ACT_TRIAGE: the pane's last lines */
 	int checkpoint;      /* or only take a checkpoint first */
 	enum act act;
 	int session;         /* the session existed: respawn its pane */
@@ -234,15 +236,64 @@ send_one(struct watch *w, struct todo *t, int64_t now)
 		print_event(now, t->a.name, &e);
 }
 
-/* triage_one runs AI triage for the agent (the triage tier). */
+static void
+log_event(struct watch *w, const char *agent, const char *kind, int tier,
+    const char *detail, int64_t now)
+{
+	struct devent e = {.kind = kind, .tier = tier};
+	snprintf(e.detail, sizeof e.detail, "%s", detail);
+	if (store_event_add(w->ctx->store, now, agent, kind, tier, e.detail, NULL) == 0)
+		print_event(now, agent, &e);
+}
+
+/*
+ * triage_one starts AI triage for the agent (its triage tier), within the
+ * budget: at most max_parallel at once, max_per_hour for the fleet. Over
+ * budget, or without a prompt, the verdict is none and escalation goes on
+ * by time.
+ */
 static void
 triage_one(struct watch *w, struct todo *t, int64_t now)
 {
 	struct vigil_ctx *ctx = w->ctx;
-	struct devent e = {.kind = "verdict", .tier = 3};
-	snprintf(e.detail, sizeof e.detail, "none: no command");
-	if (store_event_add(ctx->store, now, t->a.name, e.kind, e.tier, e.detail, NULL) == 0)
-		print_event(now, t->a.name, &e);
+	char why[VIGIL_ERR_LEN];
+	struct buf b = {0};
+	struct triage_result r;
+	int ok = triage_budget_ok(ctx->store, ctx->cfg, now, (int)w->nruns, why);
+	if (ok <= 0) {
+		triage_result_none(&r, "over budget", ok < 0 ? "the store did not answer" : why);
+		triage_verdict_detail(&r, &b);
+		log_event(w, t->a.name, "verdict", 3, b.data, now);
+		buf_free(&b);
+		return;
+	}
+	if (triage_prompt(ctx->cfg, ctx->store, &t->a, t->screen ? t->screen : "", now, &b,
+	    NULL, why) != 0) {
+		buf_reset(&b);
+		buf_printf(&b, "none: no prompt \xe2\x80\x94 %s", why);
+		log_event(w, t->a.name, "verdict", 3, b.data, now);
+		buf_free(&b);
+		return;
+	}
+	struct triage_job *job = triage_start(ctx->cfg, b.data, b.len, now);
+	buf_reset(&b);
+	triage_command_line(ctx->cfg, &b);
+	log_event(w, t->a.name, "triage", 3, b.data, now);
+	buf_free(&b);
+	w->runs = xrealloc(w->runs, (w->nruns + 1) * sizeof *w->runs);
+	w->runs[w->nruns].job = job;
+	snprintf(w->runs[w->nruns].name, sizeof w->runs[w->nruns].name, "%s", t->a.name);
+	w->nruns++;
+}
+
+/* screen_of copies agent name's captured lines, or NULL. */
+static char *
+screen_of(const struct fleet *f, const char *name)
+{
+	for (size_t i = 0; i < f->nscreens; i++)
+		if (strcmp(f->names[i], name) == 0)
+			return xstrdup(f->screens[i].data ? f->screens[i].data : "");
+	return NULL;
 }
 
 /* account_of is the account whose rate limits preset name shares. */
@@ -304,6 +355,7 @@ todo_free(struct todo *t)
 	agent_free_fields(&t->a);
 	agent_free_fields(&t->prev);
 	free(t->text);
+	free(t->screen);
 }
 
 /*
@@ -415,6 +467,8 @@ watch_tick(struct watch *w, int64_t now, int64_t *wake)
 			t->text = d.act == ACT_TYPE ? d.send_text : NULL;
 			t->pending = d.send_pending;
 			t->checkpoint = d.checkpoint;
+			if (d.act == ACT_TRIAGE)
+				t->screen = screen_of(&f, a->name);
 			snprintf(t->handoff, sizeof t->handoff, "%s", d.handoff);
 			t->notify = d.notify;
 			if (d.notify)
@@ -476,4 +530,92 @@ out:
 	agent_array_free(agents, n);
 	buf_free(&shown);
 	return rc;
+}
+
+/*
+ * verdict applies one finished triage run: the verdict event and what the
+ * verdict asks for, decided on the agent as it is now (in a transaction),
+ * done after it.
+ */
+static void
+verdict(struct watch *w, const char *name, const struct triage_result *r, int64_t now)
+{
+	struct vigil_ctx *ctx = w->ctx;
+	struct buf detail = {0};
+	struct agent a, next;
+	struct decision d;
+	struct todo t = {0};
+	int64_t times[STORE_CRASHES_KEPT];
+	triage_verdict_detail(r, &detail);
+	if (store_begin(ctx->store, NULL) != 0) {
+		buf_free(&detail);
+		return;
+	}
+	if (store_agent_get(ctx->store, name, &a, NULL) != 0) {
+		store_rollback(ctx->store);
+		log_event(w, name, "verdict", 3, detail.data, now);
+		buf_free(&detail);
+		return;
+	}
+	int nt = store_crash_times(ctx->store, name, times, STORE_CRASHES_KEPT, NULL);
+	agent_copy(&next, &a);
+	decide_verdict(&next, r->kind, r->text, detail.data, times, nt < 0 ? 0 : nt, ctx->cfg,
+	    now, &d);
+	int rc = record_events(ctx->store, now, name, &d, NULL);
+	if (rc == 0 && !agent_equal(&a, &next))
+		rc = store_agent_update(ctx->store, &next, NULL);
+	if (rc == 0 && store_commit(ctx->store, NULL) == 0) {
+		for (int i = 0; i < d.nevents; i++)
+			print_event(now, name, &d.events[i]);
+		if (d.act != ACT_NONE || d.notify) {
+			agent_copy(&t.a, &next);
+			agent_copy(&t.prev, &a);
+			t.act = d.act;
+			t.session = 1;
+			snprintf(t.handoff, sizeof t.handoff, "%s", d.handoff);
+			t.notify = d.notify;
+			if (d.notify)
+				t.ev = d.events[d.notify_event];
+			act(w, &t, now);
+			todo_free(&t);
+		}
+	} else {
+		store_rollback(ctx->store);
+	}
+	free(d.send_text);
+	agent_free_fields(&a);
+	agent_free_fields(&next);
+	buf_free(&detail);
+}
+
+int64_t
+watch_triage(struct watch *w, int64_t now)
+{
+	int64_t next = 0;
+	for (size_t i = 0; i < w->nruns;) {
+		struct triage_result r;
+		if (triage_poll(w->runs[i].job, now, &r) == 1) {
+			char name[65];
+			snprintf(name, sizeof name, "%s", w->runs[i].name);
+			triage_free(w->runs[i].job);
+			w->runs[i] = w->runs[--w->nruns];
+			verdict(w, name, &r, now);
+			continue;
+		}
+		int64_t dl = triage_deadline(w->runs[i].job);
+		if (dl && (next == 0 || dl < next))
+			next = dl;
+		i++;
+	}
+	return next;
+}
+
+void
+watch_triage_stop(struct watch *w)
+{
+	for (size_t i = 0; i < w->nruns; i++)
+		triage_free(w->runs[i].job);
+	free(w->runs);
+	w->runs = NULL;
+	w->nruns = 0;
 }

@@ -13,16 +13,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "cmd.h"
 #include "config.h"
 #include "duration.h"
 #include "lock.h"
 #include "notify.h"
 #include "store.h"
+#include "triage.h"
 #include "watch.h"
 
 /* The self-pipe the signal handler writes to; a handler can reach no other. */
@@ -37,17 +38,6 @@ on_signal(int sig)
 		/* The pipe is full: a wake-up is already pending. */
 	}
 	errno = saved;
-}
-
-static int
-pidfd_open_(pid_t pid)
-{
-#ifdef SYS_pidfd_open
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-#else
-	(void)pid;
-	return -1;
-#endif
 }
 
 /* sync_pidfds holds a pidfd for each pid the last tick wants watched. */
@@ -72,7 +62,7 @@ sync_pidfds(struct watch *w)
 			have = w->pids[i].pid == w->want[j];
 		if (have)
 			continue;
-		int fd = pidfd_open_(w->want[j]);
+		int fd = child_pidfd(w->want[j]);
 		if (fd == -1)
 			continue; /* gone already (the next tick sees it) or no pidfd */
 		w->pids = xrealloc(w->pids, (w->npids + 1) * sizeof *w->pids);
@@ -93,19 +83,33 @@ close_pidfds(struct watch *w)
 	w->npids = 0;
 }
 
-/* wait_for polls until the deadline, a watched exit, or a signal. */
+/*
+ * wait_for polls until the deadline, a watched exit, a signal, or output
+ * from a triage run (which is then advanced). Returns 1 when a watched
+ * process ended.
+ */
 static int
 wait_for(struct watch *w, int sigfd, int64_t deadline, int *stop)
 {
-	struct pollfd *p = xcalloc(w->npids + 1, sizeof *p);
+	size_t cap = w->npids + 1 + w->nruns * TRIAGE_NFDS;
+	struct pollfd *p = xcalloc(cap, sizeof *p);
 	p[0].fd = sigfd;
 	p[0].events = POLLIN;
 	for (size_t i = 0; i < w->npids; i++) {
 		p[i + 1].fd = w->pids[i].fd;
 		p[i + 1].events = POLLIN;
 	}
+	size_t np = w->npids + 1;
+	for (size_t i = 0; i < w->nruns; i++)
+		np += (size_t)triage_pollfds(w->runs[i].job, p + np);
 	int64_t left = deadline - mono_ms();
-	int r = poll(p, w->npids + 1, left > 0 ? (int)(left > 60000 ? 60000 : left) : 0);
+	int r = poll(p, np, left > 0 ? (int)(left > 60000 ? 60000 : left) : 0);
+	int triaged = 0;
+	for (size_t i = w->npids + 1; r > 0 && i < np; i++)
+		if (p[i].revents)
+			triaged = 1;
+	if (triaged)
+		watch_triage(w, now_ms());
 	int woke = 0;
 	if (r > 0) {
 		if (p[0].revents) {
@@ -163,6 +167,7 @@ watch_run(struct vigil_ctx *ctx, int once, int64_t interval)
 		int64_t wake = 0;
 		int64_t t0 = mono_ms();
 		watch_tick(&w, now_ms(), &wake);
+		int64_t trdl = watch_triage(&w, now_ms());
 		notify_reap(w.notifier, now_ms());
 		if (once)
 			break;
@@ -176,11 +181,20 @@ watch_run(struct vigil_ctx *ctx, int once, int64_t interval)
 		int64_t hook = notify_next(w.notifier);
 		if (hook && hook - wall + mono_ms() < deadline)
 			deadline = hook - wall + mono_ms();
+		if (trdl && trdl - wall + mono_ms() < deadline)
+			deadline = trdl - wall + mono_ms();
 		while (!stop && mono_ms() < deadline) {
 			if (wait_for(&w, sp[0], deadline, &stop))
 				break; /* a watched process ended: tick now */
 		}
 	}
+	/* --once: a triage run it started finishes (within its timeout). */
+	while (once && w.nruns > 0 && !stop) {
+		watch_triage(&w, now_ms());
+		if (w.nruns > 0)
+			wait_for(&w, sp[0], mono_ms() + 50, &stop);
+	}
+	watch_triage_stop(&w);
 	/* Let running hooks finish, within their own timeouts. */
 	while (notify_running(w.notifier) > 0) {
 		notify_reap(w.notifier, now_ms());

@@ -18,6 +18,14 @@ struct watched {
 	int fd; /* pidfd */
 };
 
+struct triage_job;
+
+/* A triage run the loop tracks: the watchdog never waits on one. */
+struct triaging {
+	struct triage_job *job;
+	char name[65];
+};
+
 /* The loop's state; the tick reads and updates it. */
 struct watch {
 	struct vigil_ctx *ctx;
@@ -31,6 +39,8 @@ struct watch {
 	size_t nwant, capwant;
 	struct watched *pids;      /* pidfds held */
 	size_t npids;
+	struct triaging *runs;     /* triage runs going on */
+	size_t nruns;
 };
 
 /*
@@ -46,5 +56,14 @@ int watch_run(struct vigil_ctx *ctx, int once, int64_t interval);
  * tick is skipped and retried).
  */
 int watch_tick(struct watch *w, int64_t now, int64_t *wake);
+
+/*
+ * watch_triage advances the triage runs and applies the verdicts that came
+ * back. Returns the earliest deadline of those still running, or 0.
+ */
+int64_t watch_triage(struct watch *w, int64_t now);
+
+/* watch_triage_stop kills every triage run (the watchdog is stopping). */
+void watch_triage_stop(struct watch *w);
 
 #endif
