@@ -42,6 +42,7 @@ struct builtin {
 	const char *command;
 	const char *process;
 	const char *resume_command;
+	const char *activity;
 	const char *ratelimit[12];
 	const char *idle[6];
 	const char *busy[6];
@@ -60,6 +61,8 @@ static const struct builtin builtins[] = {
 		.command = "claude",
 		.process = "claude",
 		.resume_command = "claude --continue",
+		/* Claude Code writes its transcript here as it works. */
+		.activity = "~/.claude/projects/{dirslug}/*.jsonl",
 		.ratelimit = {
 			"Claude AI usage limit reached\\|\\d{9,}",
 			"(?i)claude (ai )?usage limit reached",
@@ -160,6 +163,7 @@ preset_from(const struct builtin *b)
 	p->command = b->command ? xstrdup(b->command) : NULL;
 	p->process = b->process ? xstrdup(b->process) : NULL;
 	p->resume_command = b->resume_command ? xstrdup(b->resume_command) : NULL;
+	p->activity = b->activity ? xstrdup(b->activity) : NULL;
 	p->nudge = xstrdup(PRESET_DEFAULT_NUDGE);
 	p->resume = xstrdup("continue");
 	p->ratelimit = patset_new();

@@ -270,6 +270,8 @@ terminate(struct agent *a, const struct config *cfg, int64_t since, int64_t now,
 	schedule(a, crash_times, ncrash, 0, cfg, now, d);
 	if (strcmp(a->state, ST_RESTARTING) == 0 && a->next_at <= now)
 		launch(a, now, d);
+	else if (strcmp(a->state, ST_FAILED) == 0)
+		d->act = ACT_KILL; /* no restart left: still, it does not hang on */
 }
 
 
@@ -348,6 +350,8 @@ cooled(struct agent *a, const struct obs *o, const int64_t *crash_times, int ncr
 			schedule(a, crash_times, ncrash, 0, cfg, now, d);
 			if (strcmp(a->state, ST_RESTARTING) == 0 && a->next_at <= now)
 				launch(a, now, d);
+			else if (strcmp(a->state, ST_FAILED) == 0)
+				d->act = ACT_KILL;
 			return;
 		}
 		int64_t len = cfg->rl_cooldown / a->renewals;

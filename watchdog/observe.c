@@ -102,11 +102,21 @@ screen_tail(const char *text, size_t len, int lines, const char **start)
 	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == ' ' ||
 	    text[len - 1] == '\t' || text[len - 1] == '\r'))
 		len--;
+	/*
+	 * Count lines with text only: a dead pane prints its "Pane is dead"
+	 * line at the bottom, a screenful of blank lines below the last words.
+	 */
 	size_t s = len;
-	int seen = 0;
+	int seen = 0, blank = 1;
 	while (s > 0) {
-		if (text[s - 1] == '\n' && ++seen >= lines)
-			break;
+		char c = text[s - 1];
+		if (c == '\n') {
+			if (!blank && ++seen >= lines)
+				break;
+			blank = 1;
+		} else if (c != ' ' && c != '\t' && c != '\r') {
+			blank = 0;
+		}
 		s--;
 	}
 	*start = text + s;

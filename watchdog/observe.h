@@ -48,8 +48,8 @@ void observe_agent(const struct fleet *f, const struct agent *a,
     const struct config *cfg, const char *home, int64_t now, struct obs *o);
 
 /*
- * screen_tail points *start at the last lines non-blank lines of text
- * (trailing blank lines dropped) and returns their length.
+ * screen_tail points *start at the text of the last `lines` lines that are
+ * not blank (the blank lines among them come along) and returns its length.
  */
 size_t screen_tail(const char *text, size_t len, int lines, const char **start);
 

@@ -777,6 +777,207 @@ test_the_pending_task_is_typed_when_the_screen_is_still(void **state)
 	free(d.send_text);
 }
 
+/* Rate limits and verdicts. */
+
+static struct obs
+limit_seen(const char *hash, const char *line, int64_t until)
+{
+	struct obs o = seen(hash);
+	snprintf(o.limit, sizeof o.limit, "%s", line);
+	snprintf(o.limit_hash, sizeof o.limit_hash, "%032zx", strlen(line));
+	o.limit_until = until;
+	return o;
+}
+
+static void
+rl_conf(struct fx *f)
+{
+	tier_conf(f);
+	f->cfg->rl_cooldown = 4000;
+	f->cfg->rl_margin = 500;
+	f->cfg->max_renewals = 2;
+}
+
+static void
+test_a_limit_cools_until_its_reset_plus_margin(void **state)
+{
+	struct fx *f = *state;
+	rl_conf(f);
+	struct decision d;
+	struct obs o = limit_seen("aaaa", "limit reached, try again in 1h", T0 + 3600000);
+	run(f, &o, T0, &d);
+	assert_string_equal(f->a.state, ST_COOLING);
+	assert_string_equal(f->a.cooldown_kind, "ratelimit");
+	assert_int_equal(f->a.cooldown_until, T0 + 3600000 + 500);
+	assert_true(has_event(&d, "ratelimit"));
+	assert_true(d.notify);
+	assert_int_equal(d.share_until, T0 + 3600500);
+	/* Nothing escalates while cooling, and the same line never re-triggers. */
+	int64_t now = T0;
+	assert_int_equal(step(f, &o, &now, T0 + 60000, "warn", &d), 0);
+	assert_int_equal(step(f, &o, &now, T0 + 61000, "ratelimit", &d), 0);
+	assert_int_equal(step(f, &o, &now, T0 + 62000, "nudge", &d), 0);
+}
+
+static void
+test_an_unreadable_reset_uses_the_default_cooldown(void **state)
+{
+	struct fx *f = *state;
+	rl_conf(f);
+	struct decision d;
+	struct obs o = limit_seen("aaaa", "usage limit reached", 0);
+	run(f, &o, T0, &d);
+	assert_int_equal(f->a.cooldown_until, T0 + 4000);
+	assert_int_equal(d.share_until, 0); /* no reset time: nothing to share */
+}
+
+static void
+test_renewals_shrink_then_a_forced_restart(void **state)
+{
+	struct fx *f = *state;
+	rl_conf(f);
+	struct decision d;
+	struct obs o = limit_seen("aaaa", "usage limit reached", 0);
+	int64_t now = T0;
+	run(f, &o, now, &d);
+	now = T0 + 4000;
+	run(f, &o, now, &d);
+	assert_true(has_event(&d, "renew"));
+	assert_int_equal(f->a.cooldown_until, now + 4000); /* cooldown / 1 */
+	now += 4000;
+	run(f, &o, now, &d);
+	assert_int_equal(f->a.cooldown_until, now + 2000); /* cooldown / 2 */
+	now += 2000;
+	run(f, &o, now, &d);
+	assert_true(has_event(&d, "renew"));
+	assert_int_equal(d.act, ACT_LAUNCH);
+	assert_non_null(strstr(d.handoff, "forced restart"));
+}
+
+static void
+test_a_limit_gone_at_expiry_types_the_resume_text(void **state)
+{
+	struct fx *f = *state;
+	rl_conf(f);
+	struct preset *p = config_preset(f->cfg, "shell");
+	free(p->resume);
+	p->resume = xstrdup("continue");
+	struct decision d;
+	struct obs o = limit_seen("aaaa", "usage limit reached", 0);
+	run(f, &o, T0, &d);
+	struct obs moved = seen("the screen moved on");
+	run(f, &moved, T0 + 4000, &d);
+	assert_true(has_event(&d, "cooldown-end"));
+	assert_int_equal(d.act, ACT_TYPE);
+	assert_string_equal(d.send_text, "continue");
+	assert_string_equal(f->a.state, ST_WORKING);
+	assert_int_equal(f->a.tier, 0);
+	free(d.send_text);
+}
+
+static void
+test_a_quota_exit_cools_instead_of_crashing(void **state)
+{
+	struct fx *f = *state;
+	rl_conf(f);
+	struct decision d;
+	struct obs o = exited(1 << 8);
+	snprintf(o.limit, sizeof o.limit, "usage limit reached");
+	snprintf(o.limit_hash, sizeof o.limit_hash, "%s", "ffff");
+	o.limit_until = T0 + 60000;
+	run(f, &o, T0, &d);
+	assert_false(d.crashed);
+	assert_false(has_event(&d, "crash"));
+	assert_string_equal(f->a.state, ST_COOLING);
+	assert_int_equal(d.act, ACT_NONE);
+	/* At the reset it is started again. */
+	run(f, &o, T0 + 30000, &d);
+	assert_int_equal(d.act, ACT_NONE);
+	run(f, &o, T0 + 60500, &d);
+	assert_int_equal(d.act, ACT_LAUNCH);
+}
+
+/* triage_tier walks an agent to its triage tier and returns the clock. */
+static int64_t
+triage_tier(struct fx *f, struct decision *d)
+{
+	tier_conf(f);
+	struct obs o = seen("aaaa");
+	int64_t now = T0;
+	run(f, &o, now, d);
+	step(f, &o, &now, T0 + 4000, "warn", d);
+	assert_int_equal(f->a.tier, 3);
+	return now;
+}
+
+static void
+test_verdict_continue_is_a_reprieve_bounded_by_terminate(void **state)
+{
+	struct fx *f = *state;
+	struct decision d;
+	int64_t now = triage_tier(f, &d);
+	decide_verdict(&f->a, VERDICT_CONTINUE, NULL, "CONTINUE", NULL, 0, f->cfg, now, &d);
+	assert_true(has_event(&d, "verdict"));
+	assert_int_equal(f->a.tier_clock, now - f->cfg->triage_after);
+	struct obs o = seen("aaaa");
+	assert_int_equal(step(f, &o, &now, T0 + 6000, "terminate", &d), 1);
+}
+
+static void
+test_verdict_nudge_types_its_text_as_a_nudge(void **state)
+{
+	struct fx *f = *state;
+	struct decision d;
+	int64_t now = triage_tier(f, &d);
+	decide_verdict(&f->a, VERDICT_NUDGE, "run the tests", "NUDGE run the tests", NULL, 0,
+	    f->cfg, now, &d);
+	assert_string_equal(f->a.pending, "run the tests");
+	struct obs o = seen("aaaa");
+	run(f, &o, now + 100, &d);
+	assert_int_equal(d.act, ACT_TYPE);
+	assert_string_equal(d.send_text, "run the tests");
+	free(d.send_text);
+}
+
+static void
+test_verdict_restart_hands_off_and_restarts(void **state)
+{
+	struct fx *f = *state;
+	struct decision d;
+	int64_t now = triage_tier(f, &d);
+	decide_verdict(&f->a, VERDICT_RESTART, NULL, "RESTART", NULL, 0, f->cfg, now, &d);
+	assert_int_equal(d.act, ACT_LAUNCH);
+	assert_string_equal(d.handoff, "triage verdict: RESTART");
+}
+
+static void
+test_verdict_terminate_hands_off_and_stops(void **state)
+{
+	struct fx *f = *state;
+	struct decision d;
+	int64_t now = triage_tier(f, &d);
+	decide_verdict(&f->a, VERDICT_TERMINATE, NULL, "TERMINATE", NULL, 0, f->cfg, now, &d);
+	assert_int_equal(d.act, ACT_KILL);
+	assert_string_equal(f->a.state, ST_STOPPED);
+	assert_true(has_event(&d, "terminate"));
+	assert_true(d.notify);
+}
+
+static void
+test_a_verdict_after_progress_only_logs(void **state)
+{
+	struct fx *f = *state;
+	struct decision d;
+	int64_t now = triage_tier(f, &d);
+	struct obs o = seen("new");
+	run(f, &o, now + 5000, &d);
+	assert_int_equal(f->a.tier, 0);
+	decide_verdict(&f->a, VERDICT_TERMINATE, NULL, "TERMINATE", NULL, 0, f->cfg, now, &d);
+	assert_int_equal(d.act, ACT_NONE);
+	assert_string_equal(f->a.state, ST_WORKING);
+	assert_int_equal(d.nevents, 1);
+}
+
 int
 main(void)
 {
@@ -813,6 +1014,16 @@ main(void)
 		T(test_a_trust_dialog_is_told_once_and_never_nudged),
 		T(test_activity_beyond_the_screen_is_progress),
 		T(test_the_pending_task_is_typed_when_the_screen_is_still),
+		T(test_a_limit_cools_until_its_reset_plus_margin),
+		T(test_an_unreadable_reset_uses_the_default_cooldown),
+		T(test_renewals_shrink_then_a_forced_restart),
+		T(test_a_limit_gone_at_expiry_types_the_resume_text),
+		T(test_a_quota_exit_cools_instead_of_crashing),
+		T(test_verdict_continue_is_a_reprieve_bounded_by_terminate),
+		T(test_verdict_nudge_types_its_text_as_a_nudge),
+		T(test_verdict_restart_hands_off_and_restarts),
+		T(test_verdict_terminate_hands_off_and_stops),
+		T(test_a_verdict_after_progress_only_logs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
