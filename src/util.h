@@ -93,6 +93,25 @@ int utf8_valid(const char *s, size_t len);
 /* utf8_sanitize appends s to out with each invalid byte as U+FFFD. */
 void utf8_sanitize(const char *s, struct buf *out);
 
+/* ASCII character classes on a plain char (bytes above 127 are never ASCII). */
+static inline int
+ch_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline int
+ch_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static inline int
+ch_word(char c)
+{
+	return ch_digit(c) || ch_alpha(c) || c == '_';
+}
+
 /* str_trim_right removes trailing blanks (space, tab, CR, LF) in place. */
 void str_trim_right(char *s);
 

@@ -3,7 +3,7 @@
 # tmux socket, so that a new user sees vigil at work without any AI CLI.
 #   tests/demo.sh          start the fleet and the watchdog, show them live
 #   tests/demo.sh stop     stop the fleet and the watchdog, remove the state
-# DEMO_SECONDS (default 45) is how long the live view lasts.
+# DEMO_SECONDS (default 60) is how long the live view lasts.
 set -u
 : "${VIGIL:=$(cd "$(dirname "$0")/.." && pwd)/vigil}"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,6 +29,13 @@ cat >"$VIGIL_CONFIG" <<CONF
 # within about a minute. See vigil.conf(5).
 [watch]
 interval = 500ms
+warn_after = 6s
+nudge_after = 12s
+triage_after = 20s
+terminate_after = 35s
+max_nudges = 1
+[triage]
+command = fake-triage continue
 [crash]
 backoff_base = 2s
 backoff_factor = 2
@@ -44,6 +51,7 @@ CONF
 "$VIGIL" spawn chatty -p fake -- fake-agent prompt >/dev/null
 "$VIGIL" spawn crasher -p fake -- fake-agent crash 1 1500 >/dev/null
 "$VIGIL" spawn frozen -p fake -- fake-agent hang >/dev/null
+"$VIGIL" spawn spinner -p fake -- fake-agent spinner >/dev/null
 "$VIGIL" send chatty "hello from vigil" >/dev/null
 # Its own session: the watchdog outlives the terminal that ran make demo.
 if command -v setsid >/dev/null; then
@@ -53,13 +61,15 @@ else
 fi
 echo $! >"$DEMO/watch.pid"
 
-secs=${DEMO_SECONDS:-45}
+secs=${DEMO_SECONDS:-60}
 end=$(($(date +%s) + secs))
 while [ "$(date +%s)" -lt "$end" ]; do
 	[ -t 1 ] && printf '\033[H\033[2J'
-	echo "vigil demo: four fake agents under the watchdog, tmux socket 'vigil-demo'"
-	echo "(live for $((end - $(date +%s)))s more; the crasher is restarted with growing"
-	echo " delays, then given up as failed)"
+	echo "vigil demo: five fake agents under the watchdog, tmux socket 'vigil-demo'"
+	echo "(live for $((end - $(date +%s)))s more) The crasher is restarted with growing"
+	echo "delays, then given up as failed; the frozen one and the spinner (a spinner"
+	echo "and a clock redrawn in place, no real progress) walk warn, nudge, AI triage"
+	echo "(a fake model here) and terminate."
 	echo
 	"$VIGIL" ls
 	echo

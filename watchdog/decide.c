@@ -160,7 +160,16 @@ ended(struct agent *a, const char *kind, const char *why, int known, int status,
 		a->next_at = 0;
 		return;
 	}
-	d->checkpoint = 1; /* the work it left, before anything starts over it */
+	/*
+	 * The work it left is kept before anything starts over it: a
+	 * checkpoint; when the whole server went (or the machine rebooted) a
+	 * handoff too, so that the agent resumes where it stood.
+	 */
+	if (kind && strcmp(kind, ST_DEAD) == 0 && (strstr(why, "server") ||
+	    strstr(why, "rebooted")))
+		snprintf(d->handoff, sizeof d->handoff, "%s", why);
+	else
+		d->checkpoint = 1;
 	schedule(a, crash_times, ncrash, 1, cfg, now, d);
 }
 

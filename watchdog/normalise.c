@@ -104,24 +104,6 @@ struct span {
 };
 
 static int
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int
-is_alpha(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int
-is_word(char c)
-{
-	return is_digit(c) || is_alpha(c) || c == '_';
-}
-
-static int
 is_blank(char c)
 {
 	return c == ' ' || c == '\t';
@@ -131,7 +113,7 @@ is_blank(char c)
 static int
 ends_word(const char *s, size_t n, size_t i)
 {
-	return i >= n || !is_word(s[i]);
+	return i >= n || !ch_word(s[i]);
 }
 
 /*
@@ -144,7 +126,7 @@ starts_word(const char *s, size_t i)
 	if (i == 0)
 		return 1;
 	char p = s[i - 1];
-	return !is_word(p) && p != '.' && p != ':' && p != '/';
+	return !ch_word(p) && p != '.' && p != ':' && p != '/';
 }
 
 /* rtrim returns the length of s without its trailing blanks. */
@@ -250,11 +232,11 @@ static size_t
 number(const char *s, size_t n)
 {
 	size_t i = 0;
-	while (i < n && is_digit(s[i]))
+	while (i < n && ch_digit(s[i]))
 		i++;
-	if (i > 0 && i + 1 < n && s[i] == '.' && is_digit(s[i + 1])) {
+	if (i > 0 && i + 1 < n && s[i] == '.' && ch_digit(s[i + 1])) {
 		i++;
-		while (i < n && is_digit(s[i]))
+		while (i < n && ch_digit(s[i]))
 			i++;
 	}
 	return i;
@@ -277,10 +259,10 @@ elapsed(const char *s, size_t n)
 		else
 			break;
 		/* "5min" is not a time; "1m42s" goes on at once. */
-		if (k < n && (is_alpha(s[k]) || s[k] == '_'))
+		if (k < n && (ch_alpha(s[k]) || s[k] == '_'))
 			break;
 		done = i = k;
-		if (i + 1 < n && s[i] == ' ' && is_digit(s[i + 1]))
+		if (i + 1 < n && s[i] == ' ' && ch_digit(s[i + 1]))
 			i++;
 	}
 	return done;
@@ -291,12 +273,12 @@ static size_t
 clock_time(const char *s, size_t n)
 {
 	size_t i = 0, groups = 0;
-	while (i < n && is_digit(s[i]))
+	while (i < n && ch_digit(s[i]))
 		i++;
 	if (i == 0 || i > 2)
 		return 0;
-	while (groups < 2 && i + 2 < n && s[i] == ':' && is_digit(s[i + 1]) &&
-	    is_digit(s[i + 2])) {
+	while (groups < 2 && i + 2 < n && s[i] == ':' && ch_digit(s[i + 1]) &&
+	    ch_digit(s[i + 2])) {
 		i += 3;
 		groups++;
 	}
@@ -553,7 +535,7 @@ emit(const struct line *ln, struct buf *out)
 			from = i;
 			continue;
 		}
-		if (is_digit(s[i])) {
+		if (ch_digit(s[i])) {
 			if (ln->status && starts_word(s, i) &&
 			    (k = counter(s + i, n - i)) > 0) {
 				mask(out, s, from, i, NORMALISE_MASK);
@@ -561,7 +543,7 @@ emit(const struct line *ln, struct buf *out)
 				continue;
 			}
 			/* Skip the whole word: no counter matches its tail. */
-			while (i < n && (is_word(s[i]) || s[i] == '.'))
+			while (i < n && (ch_word(s[i]) || s[i] == '.'))
 				i++;
 			continue;
 		}

@@ -81,25 +81,6 @@ static const struct unit {
 	{"w", 604800000}, {"week", 604800000}, {"weeks", 604800000},
 };
 
-/* The character classes take a plain char: bytes above 127 are never ASCII. */
-static int
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int
-is_alpha(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int
-is_word(char c)
-{
-	return is_alpha(c) || is_digit(c) || c == '_';
-}
-
 static int
 is_space(char c)
 {
@@ -145,7 +126,7 @@ static const char *
 word(const char *p, const char *w)
 {
 	size_t n = strlen(w);
-	if (!prefix(p, w, n) || is_word(p[n]))
+	if (!prefix(p, w, n) || ch_word(p[n]))
 		return NULL;
 	return p + n;
 }
@@ -160,7 +141,7 @@ number(const char *p, int max, int64_t *v, int *n)
 	int64_t x = 0;
 	int k = 0;
 
-	while (is_digit(*p)) {
+	while (ch_digit(*p)) {
 		if (++k > max)
 			return NULL;
 		x = x * 10 + (*p++ - '0');
@@ -183,9 +164,9 @@ name(const char *p, const char *const *names, int count, int *index)
 {
 	size_t len = 0;
 
-	while (is_alpha(p[len]))
+	while (ch_alpha(p[len]))
 		len++;
-	if (len < 3 || is_digit(p[len]))
+	if (len < 3 || ch_digit(p[len]))
 		return NULL;
 	for (int i = 0; i < count; i++) {
 		if (len <= strlen(names[i]) && prefix(p, names[i], len)) {
@@ -226,7 +207,7 @@ half(const char *p, const char **end)
 	q++;
 	if (*q == '.' && q[-2] == '.')
 		q++;
-	if (is_word(*q))
+	if (ch_word(*q))
 		return 0;
 	*end = q;
 	return c;
@@ -259,7 +240,7 @@ clock_at(const char *p, struct when *w)
 			return NULL;
 		h = h % 12 + (ap == 'p' ? 12 : 0);
 		q = e;
-	} else if (!colon || h > 23 || is_word(*q)) {
+	} else if (!colon || h > 23 || ch_word(*q)) {
 		return NULL; /* "resets 5" could be any 5 o'clock */
 	}
 	if (m > 59 || s > 59)
@@ -280,9 +261,9 @@ mday_at(const char *p, int *mday)
 	if (q == NULL || *q == ':')
 		return NULL;
 	if ((prefix(q, "st", 2) || prefix(q, "nd", 2) || prefix(q, "rd", 2) ||
-	    prefix(q, "th", 2)) && !is_word(q[2]))
+	    prefix(q, "th", 2)) && !ch_word(q[2]))
 		q += 2;
-	if (is_word(*q) || v < 1 || v > 31)
+	if (ch_word(*q) || v < 1 || v > 31)
 		return NULL; /* "5am" is a time, not a day */
 	*mday = (int)v;
 	return q;
@@ -314,7 +295,7 @@ date_at(const char *p, struct when *w)
 	if (*r == ',')
 		r = skip_space(r + 1);
 	/* four digits, and not the hour of a clock */
-	if ((r = number(r, 4, &y, &n)) != NULL && n == 4 && *r != ':' && !is_word(*r)) {
+	if ((r = number(r, 4, &y, &n)) != NULL && n == 4 && *r != ':' && !ch_word(*r)) {
 		w->year = (int)y;
 		q = r;
 	}
@@ -360,7 +341,7 @@ zone_at(const char *p, struct when *w)
 	}
 	while (q[n] >= 'A' && q[n] <= 'Z')
 		n++;
-	if (n >= 2 && n <= 5 && !is_word(q[n]))
+	if (n >= 2 && n <= 5 && !ch_word(q[n]))
 		w->bad = 1;
 	return p;
 }
@@ -406,7 +387,7 @@ unit_at(const char *p, int64_t *ms)
 {
 	size_t len = 0;
 
-	while (is_alpha(p[len]))
+	while (ch_alpha(p[len]))
 		len++;
 	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
 		if (strlen(units[i].name) == len && prefix(p, units[i].name, len)) {
@@ -433,9 +414,9 @@ span_at(const char *p, struct when *w)
 			break;
 		frac = 0;
 		scale = 1;
-		if (*q == '.' && is_digit(q[1])) {
+		if (*q == '.' && ch_digit(q[1])) {
 			/* milliseconds are enough: "41.534318524s" */
-			for (q++; is_digit(*q); q++) {
+			for (q++; ch_digit(*q); q++) {
 				if (scale < 1000) {
 					frac = frac * 10 + (*q - '0');
 					scale *= 10;
@@ -468,9 +449,9 @@ epoch_at(const char *p, struct when *w)
 	int64_t v = 0;
 	int n = 0;
 
-	if (p == NULL || !is_digit(*p))
+	if (p == NULL || !ch_digit(*p))
 		return NULL;
-	for (; is_digit(*p); p++, n++)
+	for (; ch_digit(*p); p++, n++)
 		if (n < 13)
 			v = v * 10 + (*p - '0');
 	w->kind = WHEN_INSTANT;
@@ -480,7 +461,7 @@ epoch_at(const char *p, struct when *w)
 		w->ms = v;
 	else
 		w->bad = 1;
-	if (is_word(*p))
+	if (ch_word(*p))
 		w->bad = 1;
 	return p;
 }
@@ -534,7 +515,7 @@ when_at(const char *text, const char *p, struct when *w)
 	/* Claude Code: "Claude AI usage limit reached|1767225600" */
 	if (*p == '|' && p - text >= 7 && prefix(p - 7, "reached", 7))
 		return epoch_at(p + 1, w);
-	if (p > text && is_word(p[-1]))
+	if (p > text && ch_word(p[-1]))
 		return NULL;
 	/* Codex's error JSON: "resets_at":1775317531, "resets_in_seconds":602705 */
 	if ((q = word(p, "resets_at")) != NULL)
@@ -564,7 +545,7 @@ when_at(const char *text, const char *p, struct when *w)
 		if ((q = span_at(r, w)) != NULL)
 			return q;
 		/* Retry-After: 120 is seconds; Retry-After: Wed, 21 Oct 2026 ... a date */
-		if ((q = number(r, 9, &v, NULL)) != NULL && !is_word(*q) && *q != '.' && *q != ':') {
+		if ((q = number(r, 9, &v, NULL)) != NULL && !ch_word(*q) && *q != '.' && *q != ':') {
 			w->kind = WHEN_AFTER;
 			w->ms = v * 1000;
 			return q;
@@ -595,10 +576,10 @@ zone_check(const char *zone)
 	struct stat st;
 	int fd, ok;
 
-	if (n == 0 || n > ZONE_MAX || !is_alpha(zone[0]) || strstr(zone, "..") != NULL)
+	if (n == 0 || n > ZONE_MAX || !ch_alpha(zone[0]) || strstr(zone, "..") != NULL)
 		return -1;
 	for (const char *c = zone; *c != '\0'; c++)
-		if (!is_alpha(*c) && !is_digit(*c) && strchr("_+-/", *c) == NULL)
+		if (!ch_alpha(*c) && !ch_digit(*c) && strchr("_+-/", *c) == NULL)
 			return -1;
 	if (dir == NULL || *dir == '\0')
 		dir = ZONEINFO;

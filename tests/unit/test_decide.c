@@ -333,6 +333,8 @@ test_reboot_says_so(void **state)
 	assert_true(i);
 	assert_string_equal(d.events[i - 1].detail, "the machine rebooted");
 	assert_int_equal(d.act, ACT_LAUNCH);
+	/* It resumes where it stood: a handoff first. */
+	assert_string_equal(d.handoff, "the machine rebooted");
 }
 
 static void
