@@ -178,7 +178,10 @@ for ((i = 1; i <= count; i++)); do
 		;;
 	5) # a rate-limit line in a working agent's pane: cooling
 		name="rate-limit line"
-		victim=$(set -- w1 w2; shift $((RANDOM % 2)); echo "$1")
+		# Into an agent that works now (cooling already, it would not count).
+		victim=$("$VIGIL" ls --json 2>/dev/null | jq -r '[.[] | select(.state == "working" and
+		    (.name == "w1" or .name == "w2"))] | .[0].name // empty')
+		if [ -z "$victim" ]; then i=$((i - 1)); sleep 0.2; continue; fi
 		tty=$(tty_of "$victim")
 		[ -n "$tty" ] && printf '\nchaos usage limit reached (%d)\n' "$i" >"$tty" 2>/dev/null
 		done_at=$(wait_event "'ratelimit'" "$victim" "$t0")

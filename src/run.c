@@ -36,13 +36,13 @@ run_exit_path(const char *home, const char *name)
 }
 
 static void
-write_exit(const char *path, pid_t self, int status)
+write_exit(const char *path, pid_t self, int status, int hup)
 {
 	char *tmp = xasprintf("%s.%ld", path, (long)self);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd >= 0) {
 		char line[64];
-		int n = snprintf(line, sizeof line, "%ld %d\n", (long)self, status);
+		int n = snprintf(line, sizeof line, "%ld %d %d\n", (long)self, status, hup);
 		if (write(fd, line, (size_t)n) == n && close(fd) == 0)
 			rename(tmp, path);
 		else
@@ -108,6 +108,7 @@ run_main(int argc, char **argv)
 	 * an agent must not outlive its pane unseen.
 	 */
 	int64_t kill_at = 0;
+	int hup = 0;
 	for (;;) {
 		siginfo_t si;
 		int sig;
@@ -132,6 +133,7 @@ run_main(int argc, char **argv)
 			continue;
 		}
 		if (sig == SIGHUP) {
+			hup = 1;
 			kill(-child, SIGHUP);
 			if (!kill_at)
 				kill_at = mono_ms() + HANGUP_GRACE_MS;
@@ -142,7 +144,7 @@ run_main(int argc, char **argv)
 		if (si.si_code == SI_USER || si.si_code == SI_QUEUE)
 			kill(child, sig);
 	}
-	write_exit(path, getpid(), status);
+	write_exit(path, getpid(), status, hup);
 	if (WIFSIGNALED(status)) {
 		int sig = WTERMSIG(status);
 		signal(sig, SIG_DFL);
@@ -157,7 +159,7 @@ run_main(int argc, char **argv)
 }
 
 int
-run_exit_read(const char *home, const char *name, pid_t pane_pid, int *status)
+run_exit_read(const char *home, const char *name, pid_t pane_pid, int *status, int *hup)
 {
 	char *path = run_exit_path(home, name);
 	char buf[64];
@@ -171,10 +173,12 @@ run_exit_read(const char *home, const char *name, pid_t pane_pid, int *status)
 		return 0;
 	buf[n] = '\0';
 	long pid;
-	int st;
-	if (sscanf(buf, "%ld %d", &pid, &st) != 2 || pid != (long)pane_pid)
+	int st, h = 0;
+	if (sscanf(buf, "%ld %d %d", &pid, &st, &h) < 2 || pid != (long)pane_pid)
 		return 0;
 	*status = st;
+	if (hup)
+		*hup = h;
 	return 1;
 }
 

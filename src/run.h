@@ -26,10 +26,13 @@ char *run_exit_path(const char *home, const char *name);
 
 /*
  * run_exit_read reads name's exit file. When it was written by the wrapper
- * whose pid is pane_pid, it returns 1 and sets *status (as from waitpid);
- * else 0 (no file yet, or one from an earlier incarnation).
+ * whose pid is pane_pid, it returns 1 and sets *status (as from waitpid)
+ * and *hup (may be NULL): the terminal hung up before the agent ended (its
+ * session or the server was killed), so even exit 0 was not its own
+ * choice. Else 0 (no file yet, or one from an earlier incarnation).
  */
-int run_exit_read(const char *home, const char *name, pid_t pane_pid, int *status);
+int run_exit_read(const char *home, const char *name, pid_t pane_pid, int *status,
+    int *hup);
 
 /* run_child returns the wrapper's child (the agent) of pane_pid, or 0. */
 pid_t run_child(pid_t pane_pid);

@@ -4,6 +4,7 @@
  * (a pane prints anything) is made valid before it goes into JSON.
  */
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,11 @@ observe(struct vigil_ctx *ctx, struct view *v, size_t i)
 	s->pane = tmux_pane_for(v->panes, v->npanes, a->name, a->pane_id);
 	if (s->pane == NULL || !agent_is_live(a->state))
 		return;
-	s->exited = run_exit_read(ctx->home, a->name, s->pane->pid, &s->status);
+	int hup = 0;
+	s->exited = run_exit_read(ctx->home, a->name, s->pane->pid, &s->status, &hup);
+	/* A clean exit on a hangup was not the agent's own: not done. */
+	if (s->exited && hup && WIFEXITED(s->status) && WEXITSTATUS(s->status) == 0)
+		s->status = SIGHUP;
 	if (s->exited || s->pane->dead)
 		return;
 	if (a->agent_pid && a->pid == s->pane->pid && proc_alive(a->agent_pid))

@@ -599,6 +599,13 @@ decide(struct agent *a, const struct obs *o, const int64_t *crash_times,
 		snprintf(why, sizeof why, "%s", o->rebooted ? "the machine rebooted" :
 		    o->server_gone ? "the tmux server is gone" : "the session is gone");
 		ended(a, ST_DEAD, why, 0, 0, crash_times, ncrash, cfg, now, d);
+	} else if (o->exited && o->hup) {
+		/* Its terminal hung up: killed with its session, whatever it said. */
+		status_text(o->status, why, sizeof why);
+		strcat(why, " after its terminal hung up");
+		ended(a, ST_DEAD, why, 0, 0, crash_times, ncrash, cfg, now, d);
+		a->exit_code = WIFEXITED(o->status) ? WEXITSTATUS(o->status) : -1;
+		a->exit_signal = WIFSIGNALED(o->status) ? WTERMSIG(o->status) : 0;
 	} else if (o->exited || o->pane_dead) {
 		if (o->exited)
 			status_text(o->status, why, sizeof why);

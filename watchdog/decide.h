@@ -26,6 +26,7 @@ struct obs {
 	int pane_dead;    /* tmux: the pane's process has ended */
 	int exited;       /* the end is known: status below */
 	int status;       /* wait status of the agent, when exited */
+	int hup;          /* ... after its terminal hung up (session or server killed) */
 	int agent_pid;    /* the agent's process, 0 when not found */
 	const char *named; /* the preset's process name, NULL when it has none */
 	int agent_found;  /* agent_pid was found by that name */

@@ -273,7 +273,7 @@ observe_agent(const struct fleet *f, const struct agent *a,
 			observe_screen(&f->screens[i], ps, cfg, a->dir, now, o);
 			break;
 		}
-	if (run_exit_read(home, a->name, p->pid, &o->status)) {
+	if (run_exit_read(home, a->name, p->pid, &o->status, &o->hup)) {
 		o->exited = 1;
 		return;
 	}

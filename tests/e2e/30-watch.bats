@@ -226,3 +226,13 @@ kinds() {
 	# The hook's sleep was killed with its process group.
 	wait_for 5 bash -c "! pgrep -f 'sleep 60' -P \$(pgrep -f fake-notify || echo 1) >/dev/null"
 }
+
+@test "an agent that exits 0 because its session was killed is restarted, not done" {
+	"$VIGIL" spawn eof -p fake -- fake-agent prompt
+	start_watch
+	wait_for 10 state_is eof working
+	tmuxt kill-session -t =eof
+	wait_for 10 has_event eof restart
+	[ "$(count_events eof done)" = 0 ]
+	wait_for 10 state_is eof working
+}

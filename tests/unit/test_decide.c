@@ -148,6 +148,19 @@ test_first_crash_restarts_at_once(void **state)
 }
 
 static void
+test_a_clean_exit_after_a_hangup_is_no_done(void **state)
+{
+	struct fx *f = *state;
+	struct decision d;
+	struct obs o = exited(0);
+	o.hup = 1; /* its session was killed; the CLI exited 0 on the EOF */
+	run(f, &o, T0 + 5000, &d);
+	assert_string_not_equal(f->a.state, ST_DONE);
+	assert_true(d.crashed);
+	assert_int_equal(d.act, ACT_LAUNCH);
+}
+
+static void
 test_signal_is_a_crash(void **state)
 {
 	struct fx *f = *state;
@@ -989,6 +1002,7 @@ main(void)
 		T(test_exit_zero_restarts_when_policy_always),
 		T(test_first_crash_restarts_at_once),
 		T(test_signal_is_a_crash),
+		T(test_a_clean_exit_after_a_hangup_is_no_done),
 		T(test_backoff_grows_and_caps_at_max),
 		T(test_second_crash_waits_with_backoff_event),
 		T(test_crash_loop_cools_down),
