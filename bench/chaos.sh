@@ -7,8 +7,9 @@
 # and holds an exclusive lock on the store. After each fault it waits for
 # recovery by the contract and measures how long it took.
 #
-# Usage: bench/chaos.sh [--quick] [--count N] [--seed S]
+# Usage: bench/chaos.sh [--quick] [--count N] [--seed S] [--only K,K...]
 #   --quick   100 faults (CI); the default is 1000
+#   --only    only these kinds of fault (0-7, as numbered in the case below)
 # Report: faults injected, recovered, not recovered (which), recovery time
 # p50/p95/max, events lost (every event seen is still in the log at the
 # end), and PRAGMA integrity_check. Exit status 0 only if all recovered,
@@ -17,12 +18,14 @@
 
 count=1000
 seed=$$
+only=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) count=100 ;;
 	--count) count=$2; shift ;;
 	--seed) seed=$2; shift ;;
-	*) echo "usage: bench/chaos.sh [--quick] [--count N] [--seed S]" >&2; exit 64 ;;
+	--only) only=,$2,; shift ;;
+	*) echo "usage: bench/chaos.sh [--quick] [--count N] [--seed S] [--only K,K...]" >&2; exit 64 ;;
 	esac
 	shift
 done
@@ -135,6 +138,7 @@ declare -A kinds
 for ((i = 1; i <= count; i++)); do
 	fault=$((RANDOM % 8))
 	victim=$(pick)
+	case $only in "" | *",$fault,"*) ;; *) i=$((i - 1)); continue ;; esac
 	t0=$(now_ms)
 	done_at=""
 	case $fault in
@@ -200,7 +204,7 @@ for ((i = 1; i <= count; i++)); do
 		done_at=""
 		all=1
 		for a in $AGENTS; do
-			t=$(wait_event "'restart','resume'" "$a" "$t0") || { all=0; break; }
+			t=$(wait_event "'restart','resume'" "$a" "$t0") || { all=0; victim=$a; break; }
 			[ -z "$done_at" ] || [ "$t" -gt "$done_at" ] && done_at=$t
 		done
 		[ $all = 1 ] || done_at=""
@@ -220,6 +224,12 @@ for ((i = 1; i <= count; i++)); do
 	else
 		failed=$((failed + 1))
 		echo "fault $i: $name ($victim) not recovered within ${LIMIT}s" | tee -a "$B/failures"
+		# What the victim looks like now, for whoever reads the report.
+		{
+			"$VIGIL" ls 2>&1 | grep -E "^(NAME|$victim) "
+			sqlite3 -cmd ".timeout 10000" "$DB" "SELECT ts, kind, detail FROM events
+			    WHERE agent = '$victim' ORDER BY id DESC LIMIT 8" 2>&1 | sed 's/^/  /'
+		} | tee -a "$B/failures"
 	fi
 	# Remember every event seen so far; at the end each must still be there.
 	if ((i % 10 == 0)); then

@@ -392,7 +392,7 @@ act(struct watch *w, struct todo *t, int64_t now)
 }
 
 int
-watch_tick(struct watch *w, int64_t now, int64_t *wake)
+watch_tick(struct watch *w, int64_t *wake)
 {
 	struct vigil_ctx *ctx = w->ctx;
 	struct fleet f;
@@ -407,14 +407,17 @@ watch_tick(struct watch *w, int64_t now, int64_t *wake)
 	*wake = 0;
 	w->nwant = 0;
 	observe_fleet(ctx->tmux, &f);
+	int64_t now = w->clock();
 	tmux_health(w, &f, now);
 	/*
 	 * The screens are read before the transaction (tmux must not be
 	 * waited on while the store is locked): the agents are read twice,
 	 * here without the lock for what to capture, below under it.
 	 */
-	if (store_agent_list(ctx->store, &agents, &n, NULL) == 0)
+	if (store_agent_list(ctx->store, &agents, &n, NULL) == 0) {
 		observe_screens(ctx->tmux, &f, agents, n, ctx->cfg);
+		now = w->clock();
+	}
 	agent_array_free(agents, n);
 	agents = NULL;
 	n = 0;

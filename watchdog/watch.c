@@ -151,6 +151,7 @@ watch_run(struct vigil_ctx *ctx, int once, int64_t interval)
 
 	struct watch w = {
 		.ctx = ctx,
+		.clock = now_ms,
 		.once = once,
 		.interval = interval,
 		.started = now_ms(),
@@ -166,7 +167,7 @@ watch_run(struct vigil_ctx *ctx, int once, int64_t interval)
 	while (!stop) {
 		int64_t wake = 0;
 		int64_t t0 = mono_ms();
-		watch_tick(&w, now_ms(), &wake);
+		watch_tick(&w, &wake);
 		int64_t trdl = watch_triage(&w, now_ms());
 		notify_reap(w.notifier, now_ms());
 		if (once)

@@ -29,6 +29,7 @@ struct triaging {
 /* The loop's state; the tick reads and updates it. */
 struct watch {
 	struct vigil_ctx *ctx;
+	int64_t (*clock)(void);    /* wall ms; tests may put in their own */
 	int once;
 	int64_t interval;
 	int64_t started;
@@ -51,11 +52,12 @@ struct watch {
 int watch_run(struct vigil_ctx *ctx, int once, int64_t interval);
 
 /*
- * watch_tick runs one tick at now. *wake receives the earliest deadline
- * of any agent (0: none). Returns 0, or -1 when the store was busy (the
- * tick is skipped and retried).
+ * watch_tick runs one tick. Its time is read from w->clock once tmux has
+ * been observed, so nothing it records is dated before what it saw.
+ * *wake receives the earliest deadline of any agent (0: none). Returns 0,
+ * or -1 when the store was busy (the tick is skipped and retried).
  */
-int watch_tick(struct watch *w, int64_t now, int64_t *wake);
+int watch_tick(struct watch *w, int64_t *wake);
 
 /*
  * watch_triage advances the triage runs and applies the verdicts that came
