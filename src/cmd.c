@@ -94,10 +94,15 @@ cmd_opts(struct vigil_ctx *ctx, int argc, char **argv, const char *shortopts,
     const struct option *longopts)
 {
 	char spec[64];
+	/*
+	 * Without a table getopt reads "--bogus" as the short flags "-", "b"...
+	 * and the message would name '--': an empty table names it whole.
+	 */
+	static const struct option none[] = {{NULL, 0, NULL, 0}};
 	/* ':' first: a missing value is ':', an unknown flag '?'. */
 	snprintf(spec, sizeof spec, ":%s", shortopts);
 	opterr = 0;
-	int c = getopt_long(argc, argv, spec, longopts, NULL);
+	int c = getopt_long(argc, argv, spec, longopts ? longopts : none, NULL);
 	if (c == '?') {
 		const char *arg = argv[optind - 1];
 		if (optopt && (arg == NULL || strncmp(arg, "--", 2) != 0))
