@@ -267,7 +267,7 @@ cmd_spawn_exec(struct vigil_ctx *ctx, int argc, char **argv)
 		goto out;
 	if (a.worktree && (rc = worktree_plan(ctx, a.name, dir, &wt)) != 0)
 		goto out;
-	if ((rc = ctx_need(ctx, CMD_NEEDSTORE | CMD_NEEDTMUX)) != 0)
+	if ((rc = ctx_need(ctx, CMD_NEEDSTORE | CMD_NEEDTMUX | CMD_NEEDWRITE)) != 0)
 		goto out;
 
 	int64_t now = now_ms();

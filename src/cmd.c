@@ -81,11 +81,18 @@ ctx_need(struct vigil_ctx *ctx, unsigned flags)
 		free(path);
 		ctx->tmux = tmux_new(ctx->socket, ctx->cfg ? ctx->cfg->tmux_timeout : 5000);
 	}
-	if ((flags & CMD_NEEDSTORE) && ctx->store == NULL) {
+	if ((flags & (CMD_NEEDSTORE | CMD_NEEDWRITE)) && ctx->store == NULL) {
 		int rc = store_open(ctx->home, &ctx->store, ctx->err);
 		if (rc != 0)
 			return cmd_store_code(rc);
 	}
+	/*
+	 * A command that acts and then records (a nudge typed, a tick's
+	 * decisions) must learn first that it could not record.
+	 */
+	if ((flags & CMD_NEEDWRITE) && store_readonly(ctx->store))
+		return cmd_fail(ctx, 1, "'%s' is read-only: vigil cannot record anything",
+		    store_path(ctx->store));
 	return 0;
 }
 
