@@ -101,7 +101,7 @@ cmd_checkpoint_exec(struct vigil_ctx *ctx, int argc, char **argv)
 	char why[VIGIL_ERR_LEN];
 	if (name_check(name, why) == -1)
 		return cmd_fail(ctx, EX_USAGE, "%s", why);
-	if ((rc = ctx_need(ctx, CMD_NEEDSTORE | CMD_NEEDTMUX)) != 0)
+	if ((rc = ctx_need(ctx, CMD_NEEDSTORE | CMD_NEEDTMUX | CMD_NEEDWRITE)) != 0)
 		return rc;
 	/*
 	 * Read under the write lock, then let go: an agent that checkpoints as
@@ -144,7 +144,7 @@ cmd_handoff_exec(struct vigil_ctx *ctx, int argc, char **argv)
 	if ((rc = text_check(ctx, "reason", reason)) != 0)
 		return rc;
 	struct agent a;
-	if ((rc = cmd_agent(ctx, argv[optind], CMD_NEEDTMUX, &a)) != 0)
+	if ((rc = cmd_agent(ctx, argv[optind], CMD_NEEDTMUX | CMD_NEEDWRITE, &a)) != 0)
 		return rc;
 	int64_t cp = 0, h = 0;
 	rc = handoff_take(ctx, &a, "handoff", reason && *reason ? reason : "handoff by hand",

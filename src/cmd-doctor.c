@@ -49,7 +49,7 @@ cmd_doctor_exec(struct vigil_ctx *ctx, int argc, char **argv)
 	}
 
 	/* store */
-	if (ctx_need(ctx, CMD_NEEDSTORE) != 0) {
+	if (ctx_need(ctx, CMD_NEEDSTORE | CMD_NEEDWRITE) != 0) {
 		printf("FAIL  store: %s\n", ctx->err);
 		ctx->err[0] = '\0';
 		if (status == 0)

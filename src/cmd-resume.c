@@ -87,7 +87,8 @@ cmd_resume_exec(struct vigil_ctx *ctx, int argc, char **argv)
 		return cmd_fail(ctx, EX_USAGE, "usage: vigil resume NAME [--dry-run]");
 	const char *name = argv[optind];
 	struct agent a;
-	if ((rc = cmd_agent(ctx, name, CMD_NEEDTMUX, &a)) != 0)
+	if ((rc = cmd_agent(ctx, name, dry ? CMD_NEEDTMUX : CMD_NEEDTMUX | CMD_NEEDWRITE,
+	    &a)) != 0)
 		return rc;
 	if (dry) {
 		rc = dry_run(ctx, &a);

@@ -73,7 +73,7 @@ cmd_nudge_exec(struct vigil_ctx *ctx, int argc, char **argv)
 	if (argc - optind < 1 || argc - optind > 2)
 		return cmd_fail(ctx, EX_USAGE, "usage: vigil nudge NAME [TEXT]");
 	struct agent a;
-	if ((rc = cmd_agent(ctx, argv[optind], CMD_NEEDTMUX, &a)) != 0)
+	if ((rc = cmd_agent(ctx, argv[optind], CMD_NEEDTMUX | CMD_NEEDWRITE, &a)) != 0)
 		return rc;
 	const char *text = argv[optind + 1];
 	if (text == NULL) {

@@ -154,10 +154,16 @@ check(struct vigil_ctx *ctx, struct spawn_args *a, struct preset **preset,
 
 	if (a->task_file) {
 		struct buf b = {0};
+		/* A file that cannot be read is missing input (66); what it holds, data (65). */
 		if (read_file(a->task_file, TASK_MAX, &b, why) == -1) {
 			buf_free(&b);
-			return cmd_fail(ctx, errno == ENOENT || errno == EISDIR ||
-			    errno == EACCES ? EX_NOINPUT : EX_DATAERR, "task file: %s", why);
+			return cmd_fail(ctx, errno == EFBIG ? EX_DATAERR : EX_NOINPUT, "task file: %s",
+			    why);
+		}
+		if (memchr(b.data, '\0', b.len)) {
+			buf_free(&b);
+			return cmd_fail(ctx, EX_DATAERR, "task file: '%s' holds a NUL byte: not text",
+			    a->task_file);
 		}
 		*task = buf_steal(&b);
 	} else if (a->task) {
@@ -261,7 +267,7 @@ cmd_spawn_exec(struct vigil_ctx *ctx, int argc, char **argv)
 		goto out;
 	if (a.worktree && (rc = worktree_plan(ctx, a.name, dir, &wt)) != 0)
 		goto out;
-	if ((rc = ctx_need(ctx, CMD_NEEDSTORE | CMD_NEEDTMUX)) != 0)
+	if ((rc = ctx_need(ctx, CMD_NEEDSTORE | CMD_NEEDTMUX | CMD_NEEDWRITE)) != 0)
 		goto out;
 
 	int64_t now = now_ms();

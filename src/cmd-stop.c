@@ -45,7 +45,7 @@ cmd_stop_exec(struct vigil_ctx *ctx, int argc, char **argv)
 		return cmd_fail(ctx, EX_DATAERR, "the reason is longer than 4096 bytes");
 	const char *name = argv[optind];
 	struct agent a;
-	if ((rc = cmd_agent(ctx, name, CMD_NEEDTMUX, &a)) != 0)
+	if ((rc = cmd_agent(ctx, name, CMD_NEEDTMUX | CMD_NEEDWRITE, &a)) != 0)
 		return rc;
 	agent_free_fields(&a);
 
@@ -109,7 +109,7 @@ cmd_rm_exec(struct vigil_ctx *ctx, int argc, char **argv)
 		return cmd_fail(ctx, EX_USAGE, "usage: vigil rm NAME");
 	const char *name = argv[optind];
 	struct agent a;
-	if ((rc = cmd_agent(ctx, name, CMD_NEEDTMUX, &a)) != 0)
+	if ((rc = cmd_agent(ctx, name, CMD_NEEDTMUX | CMD_NEEDWRITE, &a)) != 0)
 		return rc;
 	agent_free_fields(&a);
 

@@ -136,7 +136,8 @@ cmd_triage_exec(struct vigil_ctx *ctx, int argc, char **argv)
 	if (argc - optind != 1)
 		return cmd_fail(ctx, EX_USAGE, "usage: vigil triage NAME [--dry-run]");
 	struct agent a;
-	if ((rc = cmd_agent(ctx, argv[optind], CMD_NEEDTMUX, &a)) != 0)
+	if ((rc = cmd_agent(ctx, argv[optind], dry ? CMD_NEEDTMUX : CMD_NEEDTMUX | CMD_NEEDWRITE,
+	    &a)) != 0)
 		return rc;
 
 	struct buf prompt = {0};

@@ -42,7 +42,7 @@ cmd_watch_exec(struct vigil_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cmd_fail(ctx, EX_USAGE, "unexpected argument '%s'", argv[optind]);
-	if ((rc = ctx_need(ctx, CMD_NEEDSTORE | CMD_NEEDTMUX)) != 0)
+	if ((rc = ctx_need(ctx, CMD_NEEDSTORE | CMD_NEEDTMUX | CMD_NEEDWRITE)) != 0)
 		return rc;
 	return watch_run(ctx, once, interval);
 }

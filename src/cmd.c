@@ -81,11 +81,18 @@ ctx_need(struct vigil_ctx *ctx, unsigned flags)
 		free(path);
 		ctx->tmux = tmux_new(ctx->socket, ctx->cfg ? ctx->cfg->tmux_timeout : 5000);
 	}
-	if ((flags & CMD_NEEDSTORE) && ctx->store == NULL) {
+	if ((flags & (CMD_NEEDSTORE | CMD_NEEDWRITE)) && ctx->store == NULL) {
 		int rc = store_open(ctx->home, &ctx->store, ctx->err);
 		if (rc != 0)
 			return cmd_store_code(rc);
 	}
+	/*
+	 * A command that acts and then records (a nudge typed, a tick's
+	 * decisions) must learn first that it could not record.
+	 */
+	if ((flags & CMD_NEEDWRITE) && store_readonly(ctx->store))
+		return cmd_fail(ctx, 1, "'%s' is read-only: vigil cannot record anything",
+		    store_path(ctx->store));
 	return 0;
 }
 
@@ -94,10 +101,15 @@ cmd_opts(struct vigil_ctx *ctx, int argc, char **argv, const char *shortopts,
     const struct option *longopts)
 {
 	char spec[64];
+	/*
+	 * Without a table getopt reads "--bogus" as the short flags "-", "b"...
+	 * and the message would name '--': an empty table names it whole.
+	 */
+	static const struct option none[] = {{NULL, 0, NULL, 0}};
 	/* ':' first: a missing value is ':', an unknown flag '?'. */
 	snprintf(spec, sizeof spec, ":%s", shortopts);
 	opterr = 0;
-	int c = getopt_long(argc, argv, spec, longopts, NULL);
+	int c = getopt_long(argc, argv, spec, longopts ? longopts : none, NULL);
 	if (c == '?') {
 		const char *arg = argv[optind - 1];
 		if (optopt && (arg == NULL || strncmp(arg, "--", 2) != 0))

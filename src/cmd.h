@@ -19,6 +19,7 @@ struct tmux;
 #define CMD_NEEDSTORE 0x1 /* the store, opened (created when missing) */
 #define CMD_NEEDTMUX 0x2  /* the tmux binary, found on PATH */
 #define CMD_NOCONFIG 0x4  /* runs without reading the config */
+#define CMD_NEEDWRITE 0x8 /* the store, writable: checked before anything is done */
 
 struct vigil_ctx {
 	char *home;        /* state dir */

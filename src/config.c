@@ -28,6 +28,7 @@ struct parse {
 	const char *path;
 	int line;
 	int toolong;
+	int binary; /* a NUL byte: not a text file */
 	int code; /* sysexits code of the first error, 0 when none */
 	char *err;
 };
@@ -364,6 +365,11 @@ handler(void *user, const char *section, const char *key, const char *value)
 
 	if (p->code)
 		return 0;
+	if (p->binary) {
+		seterr(p->err, "%s:%d: a NUL byte: not a text file", p->path, p->line);
+		p->code = EX_DATAERR;
+		return 0;
+	}
 	if (p->toolong) {
 		seterr(p->err, "%s:%d: line longer than %d characters", p->path, p->line,
 		    INI_LINE_MAX);
@@ -402,24 +408,40 @@ reader(char *str, int num, void *stream)
 {
 	struct parse *p = stream;
 	char line[4096];
-	if (fgets(line, sizeof line, p->fp) == NULL)
+	size_t len = 0;
+	int ch = EOF;
+	/*
+	 * After an error nothing more is read: libinih goes on after a handler
+	 * says stop, and the input may have no end (-c /dev/zero).
+	 */
+	if (p->code)
 		return NULL;
+	while (len + 1 < sizeof line && (ch = getc(p->fp)) != EOF) {
+		/* fgets would end the line at a NUL unseen: the file is not text. */
+		if (ch == '\0') {
+			p->binary = 1;
+			break;
+		}
+		line[len++] = (char)ch;
+		if (ch == '\n')
+			break;
+	}
+	if (len == 0 && ch == EOF)
+		return NULL;
+	line[len] = '\0';
 	p->line++;
-	size_t len = strlen(line);
 	/* A line too long for libinih: drain it and report it. */
-	while (len > 0 && line[len - 1] != '\n' && !feof(p->fp)) {
-		int ch;
-		while ((ch = fgetc(p->fp)) != EOF && ch != '\n')
+	if (!p->binary && line[len - 1] != '\n' && ch != EOF) {
+		while ((ch = getc(p->fp)) != EOF && ch != '\n')
 			;
 		p->toolong = 1;
-		break;
 	}
 	const char *s = line;
 	while (*s == ' ' || *s == '\t')
 		s++;
 	if (strlen(s) > (size_t)INI_LINE_MAX + 1)
 		p->toolong = 1;
-	if (p->toolong) {
+	if (p->toolong || p->binary) {
 		/* Give libinih a key line so that the handler reports it. */
 		snprintf(str, (size_t)num, "x=x\n");
 		return str;

@@ -54,6 +54,37 @@ default_home(void)
 	return xasprintf("%s/.local/state/vigil", home);
 }
 
+/*
+ * shown copies an untrusted word for a message: at most n - 1 bytes, with
+ * control characters as \xNN, so that the message stays one line.
+ */
+static char *
+shown(const char *word, char *out, size_t n)
+{
+	size_t k = 0;
+	for (const unsigned char *p = (const unsigned char *)word; *p && k + 5 < n; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			k += (size_t)snprintf(out + k, n - k, "\\x%02x", *p);
+		else
+			out[k++] = (char)*p;
+	}
+	out[k] = '\0';
+	return out;
+}
+
+/* socket_ok: a plain name, printable UTF-8 with no '/', as tmux -L wants. */
+static int
+socket_ok(const char *sock)
+{
+	size_t n = strlen(sock);
+	if (n == 0 || n > 100 || strchr(sock, '/') || !utf8_valid(sock, n))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)sock[i] < 0x20 || sock[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
 static int
 fail(const char *what, int code, const char *msg)
 {
@@ -102,10 +133,12 @@ main(int argc, char **argv)
 			return 0;
 		case ':':
 			return fail("usage", EX_USAGE, "a global flag needs a value");
-		default:
+		default: {
+			char word[80];
 			fprintf(stderr, "vigil: usage: unknown flag '%s' (see vigil --help)\n",
-			    argv[optind - 1]);
+			    shown(argv[optind - 1], word, sizeof word));
 			return EX_USAGE;
+		}
 		}
 	}
 	if (optind >= argc) {
@@ -120,14 +153,14 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (cmd == NULL) {
-		char shown[80];
-		snprintf(shown, sizeof shown, "%s", name);
-		fprintf(stderr, "vigil: unknown command '%s' (see vigil --help)\n", shown);
+		char word[80];
+		fprintf(stderr, "vigil: unknown command '%s' (see vigil --help)\n",
+		    shown(name, word, sizeof word));
 		return EX_USAGE;
 	}
 	if (home != NULL && *home == '\0')
 		return fail(name, EX_USAGE, "empty state dir (-H / VIGIL_HOME)");
-	if (sock != NULL && (*sock == '\0' || strchr(sock, '/') || strlen(sock) > 100))
+	if (sock != NULL && !socket_ok(sock))
 		return fail(name, EX_USAGE, "invalid tmux socket name: a plain name is needed");
 	if (conf != NULL && *conf == '\0')
 		conf = NULL;

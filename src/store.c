@@ -392,6 +392,12 @@ store_close(struct store *s)
 	free(s);
 }
 
+int
+store_readonly(struct store *s)
+{
+	return sqlite3_db_readonly(s->db, "main") == 1;
+}
+
 const char *
 store_path(const struct store *s)
 {

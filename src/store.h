@@ -89,6 +89,12 @@ int store_open_version(const char *dir, int version, struct store **out, char *e
 
 void store_close(struct store *s);
 
+/*
+ * store_readonly tells whether the store could only be opened for reading
+ * (vigil.db immutable or not writable by us): every write would fail.
+ */
+int store_readonly(struct store *s);
+
 /* store_schema_version returns the schema version this build writes. */
 int store_schema_version(void);
 

@@ -449,6 +449,7 @@ read_file(const char *path, size_t max, struct buf *out, char *err)
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		close(fd);
 		seterr(err, "'%s' is a directory", path);
+		errno = EISDIR;
 		return -1;
 	}
 	char tmp[8192];
@@ -457,8 +458,10 @@ read_file(const char *path, size_t max, struct buf *out, char *err)
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1) {
-			seterr(err, "cannot read '%s': %s", path, strerror(errno));
+			int e = errno;
+			seterr(err, "cannot read '%s': %s", path, strerror(e));
 			close(fd);
+			errno = e;
 			return -1;
 		}
 		if (r == 0)
@@ -466,6 +469,7 @@ read_file(const char *path, size_t max, struct buf *out, char *err)
 		if (out->len + (size_t)r > max) {
 			seterr(err, "'%s' is larger than %zu bytes", path, max);
 			close(fd);
+			errno = EFBIG;
 			return -1;
 		}
 		buf_add(out, tmp, (size_t)r);

@@ -84,7 +84,10 @@ int mkdir_p(const char *dir, unsigned mode, char *err);
 /* find_in_path returns a malloc'd path of the executable prog, or NULL. */
 char *find_in_path(const char *prog);
 
-/* read_file reads a whole file (at most max bytes) into out; 0 or -1. */
+/*
+ * read_file reads a whole file (at most max bytes) into out; 0, or -1 with
+ * errno set: EISDIR a directory, EFBIG larger than max, else open's or read's.
+ */
 int read_file(const char *path, size_t max, struct buf *out, char *err);
 
 /* utf8_valid tells whether s (len bytes) is valid UTF-8. */

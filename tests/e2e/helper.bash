@@ -72,13 +72,14 @@ must_fail() {
 		return 1
 	fi
 	local lines
-	lines=$(grep -vc '^vigil: warning:' "$errf" || true)
+	# -a: a line that quotes bad bytes back is still a line of text.
+	lines=$(grep -avc '^vigil: warning:' "$errf" || true)
 	if [ "$lines" -ne 1 ]; then
 		echo "want one line on stderr, got $lines: $*" >&2
 		cat "$errf" >&2
 		return 1
 	fi
-	ERR=$(grep -v '^vigil: warning:' "$errf" || true)
+	ERR=$(grep -av '^vigil: warning:' "$errf" || true)
 }
 
 # wait_for SECONDS CMD...: retry CMD until it succeeds or time runs out.

@@ -109,6 +109,26 @@ test_syntax_error_and_long_line_are_errors(void **state)
 }
 
 static void
+test_nul_byte_is_bad_data_and_reading_stops(void **state)
+{
+	(void)state;
+	struct config *c = NULL;
+	char err[VIGIL_ERR_LEN];
+	/* write_conf stops at a NUL: write the bytes by hand. */
+	static const char text[] = "[watch]\nwarn_after = 1s\n\0\0\0\n";
+	char path[] = "/tmp/vigil-test-conf.XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
+	close(fd);
+	assert_int_equal(config_load(path, 1, &c, err), EX_DATAERR);
+	assert_non_null(strstr(err, ":3: a NUL byte"));
+	unlink(path);
+	/* An input without end is read only up to its first error. */
+	assert_int_equal(config_load("/dev/zero", 1, &c, err), EX_DATAERR);
+}
+
+static void
 test_missing_file_given_is_noinput_default_is_fine(void **state)
 {
 	(void)state;
@@ -202,6 +222,7 @@ main(void)
 		cmocka_unit_test(test_values_are_read_with_units),
 		cmocka_unit_test(test_bad_value_names_file_line_and_key),
 		cmocka_unit_test(test_syntax_error_and_long_line_are_errors),
+		cmocka_unit_test(test_nul_byte_is_bad_data_and_reading_stops),
 		cmocka_unit_test(test_missing_file_given_is_noinput_default_is_fine),
 		cmocka_unit_test(test_preset_override_and_new_preset),
 		cmocka_unit_test(test_bad_pattern_and_bad_preset_name_are_errors),
