@@ -8,6 +8,11 @@
  * - it answers 0 with a config, or EX_DATAERR with err "PATH:LINE: ..."
  *   where LINE is a line of the file (the file exists, so never
  *   EX_NOINPUT);
+ * - a line longer than 199 characters (leading blanks aside) is an error,
+ *   never cut short in silence, and only such a line (or one of 4095
+ *   bytes or more, blanks included, which the reader reads in pieces) is
+ *   "longer than"; checked on files without NUL bytes, which fgets does
+ *   not see as text;
  * - an accepted config holds every value within its key's range, the five
  *   built-in presets, and presets with distinct, valid names;
  * - it frees all it took (LeakSanitizer).
@@ -40,6 +45,7 @@ static FILE *report;
 		}                                                               \
 	} while (0)
 
+#define LINE_MAX_CHARS 199 /* vigil.conf(5): "at most 199 characters" */
 #define DUR_OK(v, min) ((v) >= (min) && (v) <= DURATION_MAX_MS)
 
 static int fd = -1;
@@ -110,11 +116,36 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	CHECK(ftruncate(fd, 0) == 0);
 	CHECK(pwrite(fd, data, size, 0) == (ssize_t)size);
-	for (size_t i = 0; i < size; i++)
-		if (data[i] == '\n')
+	/* longest: without leading blanks; raw: with them */
+	size_t longest = 0, len = 0, raw = 0, raw_len = 0;
+	int blanks = 1;
+	for (size_t i = 0; i < size; i++) {
+		if (data[i] == '\n') {
 			lines++;
+			len = raw_len = 0;
+			blanks = 1;
+			continue;
+		}
+		if (++raw_len > raw)
+			raw = raw_len;
+		if (!(blanks && (data[i] == ' ' || data[i] == '\t'))) {
+			blanks = 0;
+			if (++len > longest)
+				longest = len;
+		}
+	}
+	int has_nul = memchr(data, '\0', size) != NULL;
 
 	int rc = config_load(path, 1, &c, err);
+	if (!has_nul) {
+		int toolong = rc != 0 && strstr(err, ": line longer than ") != NULL;
+		/* the reader's fgets takes 4095 bytes at most, blanks or not */
+		if ((longest > LINE_MAX_CHARS || raw >= 4095) != toolong) {
+			fprintf(report, "longest line %zu characters, rc %d, err '%s'\n",
+			    longest, rc, err);
+			abort();
+		}
+	}
 	if (rc == 0) {
 		CHECK(c != NULL);
 		check_config(c);
