@@ -7,6 +7,7 @@
 #   make bench      the benchmarks in bench/
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deps       install missing build dependencies (apt-get, as root)
+#   make fuzz       the libFuzzer targets in fuzz/, FUZZ_SECONDS each (clang)
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -48,7 +49,8 @@ else
 VIGIL_BIN = $(BUILD)/vigil
 endif
 
-.PHONY: chaos all build-tests deps test unit e2e check demo demo-stop bench install uninstall clean lint-man
+.PHONY: chaos all build-tests deps test unit e2e check demo demo-stop bench install uninstall clean lint-man \
+	fuzz fuzz-build fuzz-merge
 
 all: $(VIGIL_BIN)
 
@@ -109,6 +111,89 @@ chaos: $(VIGIL_BIN)
 
 lint-man:
 	mandoc -Tlint -Wwarning man/vigil.1 man/vigil.conf.5
+
+# Fuzzing (fuzz/README): the library is built again with clang, libFuzzer's
+# coverage and ASan+UBSan into build/fuzz/, and each target runs for
+# FUZZ_SECONDS on its committed corpus fuzz/corpus/T/ plus a scratch one in
+# fuzz/out/corpus/T/ (new inputs go there; `make fuzz-merge` keeps the ones
+# that add coverage). A crash, leak, UB or timeout leaves its input in
+# fuzz/out/T/ and makes `make fuzz` fail once every target has run.
+#   make fuzz FUZZ_SECONDS=600 FUZZ_TARGETS="verdict config"
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= config duration resettime verdict normalise template
+FUZZ_BUILD = build/fuzz
+# clang warns of the SQL that store.c writes as adjacent literals on purpose.
+FUZZ_CFLAGS = $(WARN) -Wno-string-concatenation -O1 -g -fno-omit-frame-pointer \
+	-fsanitize=address,undefined \
+	-fno-sanitize-recover=undefined -fsanitize=fuzzer-no-link -D_GNU_SOURCE \
+	-DVIGIL_DATADIR='"$(DATADIR)"' -Isrc -Iwatchdog -Itriage $(PKG_CFLAGS)
+FUZZ_OBJS = $(patsubst %.c,$(FUZZ_BUILD)/%.o,$(LIB_SRCS))
+FUZZ_BINS = $(patsubst %,$(FUZZ_BUILD)/fuzz_%,$(FUZZ_TARGETS))
+# Longest input per target: a config file, a duration, a few screen lines
+# around a rate-limit message, a triage answer, a captured pane, a template.
+FUZZ_MAXLEN_config = 4096
+FUZZ_MAXLEN_duration = 64
+FUZZ_MAXLEN_resettime = 1024
+FUZZ_MAXLEN_verdict = 2048
+FUZZ_MAXLEN_normalise = 8192
+FUZZ_MAXLEN_template = 2048
+# libFuzzer keeps its own stderr for reports; the config target's stderr
+# (a warning line per unknown key) is closed.
+FUZZ_OPTS_config = -close_fd_mask=2
+
+$(FUZZ_BUILD)/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/libvigil.a: $(FUZZ_OBJS)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_BUILD)/libvigil.a
+	@echo "  FUZZ    $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libvigil.a \
+		$(LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@failed=; for t in $(FUZZ_TARGETS); do \
+		case $$t in \
+		config) max=$(FUZZ_MAXLEN_config) opts="$(FUZZ_OPTS_config)" ;; \
+		duration) max=$(FUZZ_MAXLEN_duration) opts= ;; \
+		resettime) max=$(FUZZ_MAXLEN_resettime) opts= ;; \
+		verdict) max=$(FUZZ_MAXLEN_verdict) opts= ;; \
+		normalise) max=$(FUZZ_MAXLEN_normalise) opts= ;; \
+		template) max=$(FUZZ_MAXLEN_template) opts= ;; \
+		*) max=4096 opts= ;; \
+		esac; \
+		[ ! -f fuzz/dict/$$t.dict ] || opts="$$opts -dict=fuzz/dict/$$t.dict"; \
+		mkdir -p fuzz/out/$$t fuzz/out/corpus/$$t fuzz/corpus/$$t; \
+		echo "== fuzz $$t: $(FUZZ_SECONDS)s, -max_len=$$max (log fuzz/out/$$t.log)"; \
+		if $(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=$$max \
+			-timeout=10 -print_final_stats=1 -artifact_prefix=fuzz/out/$$t/ $$opts \
+			fuzz/out/corpus/$$t fuzz/corpus/$$t >fuzz/out/$$t.log 2>&1; then \
+			grep -E '^stat::number_of_executed_units' fuzz/out/$$t.log | \
+				sed "s/^stat::number_of_executed_units: */   $$t: ok, /; s/\$$/ runs/"; \
+		else \
+			echo "   $$t: FAILED (status $$?); input in fuzz/out/$$t/:"; \
+			grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error)' fuzz/out/$$t.log | head -5; \
+			failed="$$failed $$t"; \
+		fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: failed:$$failed"; exit 1; fi; \
+	echo "fuzz: $(words $(FUZZ_TARGETS)) targets, no crash"
+
+# Minimise what the runs found into the committed corpora.
+fuzz-merge: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p fuzz/out/corpus/$$t fuzz/corpus/$$t; \
+		$(FUZZ_BUILD)/fuzz_$$t -merge=1 fuzz/corpus/$$t fuzz/out/corpus/$$t \
+			>fuzz/out/$$t.merge.log 2>&1 || { echo "fuzz-merge: $$t failed"; exit 1; }; \
+		echo "   $$t: $$(ls fuzz/corpus/$$t | wc -l) inputs"; \
+	done
 
 install: $(VIGIL_BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/prompts \

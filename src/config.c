@@ -439,7 +439,9 @@ reader(char *str, int num, void *stream)
 	const char *s = line;
 	while (*s == ' ' || *s == '\t')
 		s++;
-	if (strlen(s) > (size_t)INI_LINE_MAX + 1)
+	/* The last line may have no newline: count the characters only. */
+	size_t n = strcspn(s, "\n");
+	if (n > (size_t)INI_LINE_MAX)
 		p->toolong = 1;
 	if (p->toolong || p->binary) {
 		/* Give libinih a key line so that the handler reports it. */

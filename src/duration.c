@@ -83,9 +83,14 @@ duration_format(int64_t ms, char *out, size_t n)
 		ms = 0;
 	if (ms < 1000)
 		snprintf(out, n, "%lldms", (long long)ms);
-	else if (ms < 10000 && ms % 1000)
-		snprintf(out, n, "%.1fs", (double)ms / 1000);
-	else if (ms < 60000)
+	else if (ms < 10000 && ms % 1000) {
+		/* Tenths, rounded: 1999ms is "2s", never "2.0s". */
+		long long t = (ms + 50) / 100;
+		if (t % 10)
+			snprintf(out, n, "%lld.%llds", t / 10, t % 10);
+		else
+			snprintf(out, n, "%llds", t / 10);
+	} else if (ms < 60000)
 		snprintf(out, n, "%llds", (long long)(ms / 1000));
 	else if (ms < 3600000) {
 		long long m = ms / 60000, s = (ms % 60000) / 1000;

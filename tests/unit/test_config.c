@@ -108,6 +108,32 @@ test_syntax_error_and_long_line_are_errors(void **state)
 	buf_free(&b);
 }
 
+/*
+ * Found by fuzz/fuzz_config.c: a last line without a newline was measured
+ * as if it had one, so 200 characters passed and libinih cut the last one.
+ */
+static void
+test_last_line_without_newline_is_not_cut(void **state)
+{
+	(void)state;
+	struct config *c = NULL;
+	char err[VIGIL_ERR_LEN];
+	struct buf b = {0};
+	buf_puts(&b, "[preset x]\nnudge = ");
+	for (int i = 0; i < 190; i++)
+		buf_puts(&b, "y");
+	buf_puts(&b, "z"); /* 199 characters */
+	assert_int_equal(load(b.data, &c, err), 0);
+	const char *nudge = config_preset(c, "x")->nudge;
+	assert_int_equal(strlen(nudge), 191);
+	assert_int_equal(nudge[190], 'z');
+	config_free(c);
+	buf_puts(&b, "!"); /* 200 */
+	assert_int_equal(load(b.data, &c, err), EX_DATAERR);
+	assert_non_null(strstr(err, ":2: line longer than"));
+	buf_free(&b);
+}
+
 static void
 test_nul_byte_is_bad_data_and_reading_stops(void **state)
 {
@@ -223,6 +249,7 @@ main(void)
 		cmocka_unit_test(test_bad_value_names_file_line_and_key),
 		cmocka_unit_test(test_syntax_error_and_long_line_are_errors),
 		cmocka_unit_test(test_nul_byte_is_bad_data_and_reading_stops),
+		cmocka_unit_test(test_last_line_without_newline_is_not_cut),
 		cmocka_unit_test(test_missing_file_given_is_noinput_default_is_fine),
 		cmocka_unit_test(test_preset_override_and_new_preset),
 		cmocka_unit_test(test_bad_pattern_and_bad_preset_name_are_errors),

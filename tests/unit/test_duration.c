@@ -69,6 +69,20 @@ test_duration_format_short(void **state)
 	assert_string_equal(duration_format(-5, out, sizeof out), "0ms");
 }
 
+/* Found by fuzz/fuzz_duration.c: 9.96s printed as "10.0s", 1999ms as "2.0s". */
+static void
+test_duration_format_rounds_to_a_whole_second(void **state)
+{
+	(void)state;
+	char out[32];
+	assert_string_equal(duration_format(ms("9.96s"), out, sizeof out), "10s");
+	assert_string_equal(duration_format(1999, out, sizeof out), "2s");
+	assert_string_equal(duration_format(1001, out, sizeof out), "1s");
+	assert_string_equal(duration_format(1049, out, sizeof out), "1s");
+	assert_string_equal(duration_format(1050, out, sizeof out), "1.1s");
+	assert_string_equal(duration_format(9949, out, sizeof out), "9.9s");
+}
+
 static void
 test_duration_format_parses_back(void **state)
 {
@@ -89,6 +103,7 @@ main(void)
 		cmocka_unit_test(test_duration_combined_decimal_and_bare),
 		cmocka_unit_test(test_duration_rejects_garbage),
 		cmocka_unit_test(test_duration_format_short),
+		cmocka_unit_test(test_duration_format_rounds_to_a_whole_second),
 		cmocka_unit_test(test_duration_format_parses_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
