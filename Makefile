@@ -151,7 +151,7 @@ $(FUZZ_BUILD)/libvigil.a: $(FUZZ_OBJS)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_BUILD)/libvigil.a
+$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(FUZZ_BUILD)/libvigil.a
 	@echo "  FUZZ    $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libvigil.a \
 		$(LDLIBS)

@@ -36,14 +36,8 @@
  */
 static FILE *report;
 
-#define CHECK(cond)                                                             \
-	do {                                                                    \
-		if (!(cond)) {                                                  \
-			fprintf(report, "%s:%d: check failed: %s\n", __FILE__, \
-			    __LINE__, #cond);                                   \
-			abort();                                                \
-		}                                                               \
-	} while (0)
+#define FUZZ_REPORT report
+#include "fuzz.h"
 
 #define LINE_MAX_CHARS 199 /* vigil.conf(5): "at most 199 characters" */
 #define DUR_OK(v, min) ((v) >= (min) && (v) <= DURATION_MAX_MS)

@@ -30,14 +30,7 @@
 #include "normalise.h"
 #include "util.h"
 
-#define CHECK(cond)                                                             \
-	do {                                                                    \
-		if (!(cond)) {                                                  \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
-			    __LINE__, #cond);                                   \
-			abort();                                                \
-		}                                                               \
-	} while (0)
+#include "fuzz.h"
 
 /* Claude's dingbats and the quarter circles, each turned into the next. */
 static const char *const frames[] = {

@@ -22,14 +22,7 @@
 #include "resettime.h"
 #include "util.h"
 
-#define CHECK(cond)                                                             \
-	do {                                                                    \
-		if (!(cond)) {                                                  \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
-			    __LINE__, #cond);                                   \
-			abort();                                                \
-		}                                                               \
-	} while (0)
+#include "fuzz.h"
 
 static const int64_t clocks[] = {
 	1774744200000LL, /* 2026-03-29 00:30 UTC: Rome springs forward at 01:00 UTC */

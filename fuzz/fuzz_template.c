@@ -22,14 +22,7 @@
 #include "template.h"
 #include "util.h"
 
-#define CHECK(cond)                                                             \
-	do {                                                                    \
-		if (!(cond)) {                                                  \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
-			    __LINE__, #cond);                                   \
-			abort();                                                \
-		}                                                               \
-	} while (0)
+#include "fuzz.h"
 
 #define NAME_CHARS "abcdefghijklmnopqrstuvwxyz0123456789_"
 #define PREFIX "kept from before\n"

@@ -25,14 +25,7 @@
 #include "util.h"
 #include "verdict.h"
 
-#define CHECK(cond)                                                             \
-	do {                                                                    \
-		if (!(cond)) {                                                  \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
-			    __LINE__, #cond);                                   \
-			abort();                                                \
-		}                                                               \
-	} while (0)
+#include "fuzz.h"
 
 static int
 blank(uint8_t c)
