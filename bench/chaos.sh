@@ -100,8 +100,19 @@ first_event_after() {
 beat() {
 	sqlite3 -cmd ".timeout 10000" "$DB" "SELECT beat FROM heartbeat WHERE id = 1" 2>/dev/null
 }
-pid_of() {
-	"$VIGIL" ls --json 2>/dev/null | jq -r --arg n "$1" '.[] | select(.name == $n) | .pid'
+# agent_pid NAME: the pid of NAME's agent process, once it runs (ls shows
+# the pane's own pid while the wrapper is still starting it), or "".
+agent_pid() {
+	local k p
+	for ((k = 0; k < 40; k++)); do
+		p=$("$VIGIL" ls --json 2>/dev/null | jq -r --arg n "$1" '.[] | select(.name == $n) | .pid')
+		if [ -n "$p" ] && [ "$p" != null ] && tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null |
+		    grep -q fake-agent; then
+			echo "$p"
+			return
+		fi
+		sleep 0.05
+	done
 }
 tty_of() {
 	"$REAL_TMUX" -L "$VIGIL_SOCKET" display-message -p -t "=$1:" '#{pane_tty}' 2>/dev/null
@@ -144,7 +155,7 @@ for ((i = 1; i <= count; i++)); do
 	case $fault in
 	0) # kill -9 an agent's process: a crash, a restart
 		name="kill -9 agent"
-		p=$(pid_of "$victim")
+		p=$(agent_pid "$victim")
 		if [ -z "$p" ] || [ "$p" = null ]; then i=$((i - 1)); sleep 0.2; continue; fi
 		kill -9 "$p" 2>/dev/null
 		done_at=$(wait_event "'restart','resume'" "$victim" "$t0")
@@ -166,7 +177,7 @@ for ((i = 1; i <= count; i++)); do
 	3) # stop an agent for longer than terminate_after: terminated, restarted
 		name="SIGSTOP agent"
 		victim=$(set -- w1 w2 w3; shift $((RANDOM % 3)); echo "$1")
-		p=$(pid_of "$victim")
+		p=$(agent_pid "$victim")
 		if [ -z "$p" ] || [ "$p" = null ]; then i=$((i - 1)); sleep 0.2; continue; fi
 		kill -STOP "$p" 2>/dev/null
 		done_at=$(wait_event "'restart','resume'" "$victim" "$t0")
@@ -226,7 +237,10 @@ for ((i = 1; i <= count; i++)); do
 		echo "fault $i: $name ($victim) not recovered within ${LIMIT}s" | tee -a "$B/failures"
 		# What the victim looks like now, for whoever reads the report.
 		{
-			"$VIGIL" ls 2>&1 | grep -E "^(NAME|$victim) "
+			"$VIGIL" ls 2>&1 | grep -E "^[a-z-]+ +$victim "
+			pp=$("$REAL_TMUX" -L "$VIGIL_SOCKET" display-message -p -t "=$victim:" '#{pane_pid}' 2>&1)
+			echo "  pane pid $pp"
+			ps -o pid,stat,etime,args --pid "$pp" --ppid "$pp" 2>&1 | sed 's/^/  /'
 			sqlite3 -cmd ".timeout 10000" "$DB" "SELECT ts, kind, detail FROM events
 			    WHERE agent = '$victim' ORDER BY id DESC LIMIT 8" 2>&1 | sed 's/^/  /'
 		} | tee -a "$B/failures"

@@ -38,7 +38,7 @@ struct agent {
 	int64_t started;     /* this incarnation's start */
 	int64_t state_since; /* when state last changed */
 	int64_t last_change; /* last real progress on the screen */
-	int64_t last_seen;   /* last observation */
+	int64_t last_seen;   /* the agent process last seen, or its launch */
 	char *hash;          /* normalised screen hash, or NULL */
 	int64_t stall_since; /* start of the stall episode (0: none) */
 	int64_t tier_clock;  /* the tier clock (a reprieve restarts it) */

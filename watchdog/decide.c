@@ -190,7 +190,7 @@ launch(struct agent *a, int64_t now, struct decision *d)
 	set_str(&a->note, NULL);
 	a->cooldown_until = 0;
 	a->next_at = 0;
-	a->started = now;
+	a->started = a->last_seen = now;
 }
 
 static void
@@ -618,8 +618,23 @@ decide(struct agent *a, const struct obs *o, const int64_t *crash_times,
 			snprintf(why, sizeof why, "process '%s' gone from a live pane",
 			    o->named);
 			ended(a, ST_ZOMBIE, why, 0, 0, crash_times, ncrash, cfg, now, d);
+		} else if (now - a->last_seen >= cfg->boot_grace) {
+			/*
+			 * Nothing under the pane for longer than boot_grace: its
+			 * wrapper is stuck before it started the agent (stopped,
+			 * say), as no exit file came. The screen tiers end it by
+			 * time, as any stall.
+			 */
+			if (strcmp(a->state, ST_BOOTING) == 0) {
+				set_state(a, ST_WORKING, now);
+				a->last_change = a->last_seen;
+			}
+			screen(a, o, crash_times, ncrash, cfg, now, d);
+			return;
+		} else if (d->wake == 0 || a->last_seen + cfg->boot_grace < d->wake) {
+			/* Else the wrapper is starting or ending: wait a while. */
+			d->wake = a->last_seen + cfg->boot_grace;
 		}
-		/* Else the wrapper is ending: its exit file comes next tick. */
 	} else {
 		alive(a, o, now);
 		screen(a, o, crash_times, ncrash, cfg, now, d);

@@ -993,6 +993,35 @@ test_a_verdict_after_progress_only_logs(void **state)
 	assert_int_equal(d.nevents, 1);
 }
 
+/*
+ * A pane with no process under it (its wrapper stopped before it started
+ * the agent; found by the chaos drill): nothing within boot_grace, then the
+ * screen tiers end it by time, as any stall.
+ */
+static void
+test_a_pane_with_no_process_stalls_out_after_boot_grace(void **state)
+{
+	struct fx *f = *state;
+	tier_conf(f);
+	f->cfg->boot_grace = 3000;
+	free(f->a.state);
+	f->a.state = xstrdup(ST_BOOTING);
+	f->a.last_seen = T0;
+	struct decision d;
+	struct obs o = seen("aaaa");
+	o.agent_pid = 0;
+	int64_t now = T0;
+	assert_int_equal(step(f, &o, &now, T0 + 2900, "warn", &d), 0);
+	assert_string_equal(f->a.state, ST_BOOTING);
+	assert_int_equal(d.wake, T0 + 3000);
+	/* The stall clock starts at the first screen seen after the grace. */
+	assert_int_equal(step(f, &o, &now, T0 + 3900, "warn", &d), 0);
+	assert_string_equal(f->a.state, ST_WORKING);
+	assert_int_equal(step(f, &o, &now, T0 + 4000, "warn", &d), 1);
+	assert_int_equal(step(f, &o, &now, T0 + 8900, "terminate", &d), 0);
+	assert_int_equal(step(f, &o, &now, T0 + 9000, "terminate", &d), 1);
+}
+
 int
 main(void)
 {
@@ -1025,6 +1054,7 @@ main(void)
 		T(test_enter_is_pressed_again_when_the_screen_did_not_move),
 		T(test_real_change_puts_the_agent_back_to_tier_zero),
 		T(test_busy_holds_the_nudge_but_not_triage_or_terminate),
+		T(test_a_pane_with_no_process_stalls_out_after_boot_grace),
 		T(test_an_attached_person_holds_the_nudge),
 		T(test_idle_at_its_prompt_is_nudged_without_warn),
 		T(test_a_trust_dialog_is_told_once_and_never_nudged),
