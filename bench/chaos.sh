@@ -100,14 +100,20 @@ first_event_after() {
 beat() {
 	sqlite3 -cmd ".timeout 10000" "$DB" "SELECT beat FROM heartbeat WHERE id = 1" 2>/dev/null
 }
-# agent_pid NAME: the pid of NAME's agent process, once it runs (ls shows
-# the pane's own pid while the wrapper is still starting it), or "".
+# ls_pid NAME: the pid ls shows for NAME (the wrapper's while it is still
+# starting the agent), or "".
+ls_pid() {
+	"$VIGIL" ls --json 2>/dev/null | jq -r --arg n "$1" '.[] | select(.name == $n) | .pid // empty'
+}
+# is_agent PID: PID runs a fake agent (bash fake-agent ...), not its wrapper
+# (vigil _run ... -- fake-agent ...).
+is_agent() { tr '\0' '\n' <"/proc/$1/cmdline" 2>/dev/null | head -2 | grep -q '/fake-agent$'; }
+# agent_pid NAME: the pid of NAME's agent process, once it runs, or "".
 agent_pid() {
 	local k p
 	for ((k = 0; k < 40; k++)); do
-		p=$("$VIGIL" ls --json 2>/dev/null | jq -r --arg n "$1" '.[] | select(.name == $n) | .pid')
-		if [ -n "$p" ] && [ "$p" != null ] && tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null |
-		    grep -q fake-agent; then
+		p=$(ls_pid "$1")
+		if [ -n "$p" ] && is_agent "$p"; then
 			echo "$p"
 			return
 		fi
@@ -119,12 +125,21 @@ tty_of() {
 }
 pick() { set -- $AGENTS; shift $((RANDOM % $#)); echo "$1"; }
 
-# wait_event KINDS AGENT T: until such an event after T; echoes its time.
+# wait_event KINDS AGENT T [OLDPID]: until such an event after T; echoes
+# its time. With OLDPID, an agent that runs again as another process counts
+# too: a restart decided before T (the tick's time) may launch after it.
 wait_event() {
-	local end=$(($(now_ms) + LIMIT * 1000)) t
+	local end=$(($(now_ms) + LIMIT * 1000)) t p
 	while [ "$(now_ms)" -lt "$end" ]; do
 		t=$(first_event_after "$1" "$2" "$3")
 		[ -n "$t" ] && { echo "$t"; return 0; }
+		if [ -n "${4:-}" ]; then
+			p=$(ls_pid "$2")
+			if [ -n "$p" ] && [ "$p" != "$4" ] && is_agent "$p"; then
+				now_ms
+				return 0
+			fi
+		fi
 		sleep 0.05
 	done
 	return 1
@@ -158,12 +173,13 @@ for ((i = 1; i <= count; i++)); do
 		p=$(agent_pid "$victim")
 		if [ -z "$p" ] || [ "$p" = null ]; then i=$((i - 1)); sleep 0.2; continue; fi
 		kill -9 "$p" 2>/dev/null
-		done_at=$(wait_event "'restart','resume'" "$victim" "$t0")
+		done_at=$(wait_event "'restart','resume'" "$victim" "$t0" "$p")
 		;;
 	1) # kill its session: dead, a restart
 		name="kill-session"
+		p=$(ls_pid "$victim")
 		"$REAL_TMUX" -L "$VIGIL_SOCKET" kill-session -t "=$victim" 2>/dev/null
-		done_at=$(wait_event "'restart','resume'" "$victim" "$t0")
+		done_at=$(wait_event "'restart','resume'" "$victim" "$t0" "${p:-none}")
 		;;
 	2) # kill -9 the watchdog at a random moment, start it again
 		name="kill -9 watchdog"
@@ -180,7 +196,7 @@ for ((i = 1; i <= count; i++)); do
 		p=$(agent_pid "$victim")
 		if [ -z "$p" ] || [ "$p" = null ]; then i=$((i - 1)); sleep 0.2; continue; fi
 		kill -STOP "$p" 2>/dev/null
-		done_at=$(wait_event "'restart','resume'" "$victim" "$t0")
+		done_at=$(wait_event "'restart','resume'" "$victim" "$t0" "$p")
 		kill -CONT "$p" 2>/dev/null
 		;;
 	4) # flood a pane with output: the watchdog keeps ticking
@@ -197,9 +213,11 @@ for ((i = 1; i <= count; i++)); do
 		victim=$("$VIGIL" ls --json 2>/dev/null | jq -r '[.[] | select(.state == "working" and
 		    (.name == "w1" or .name == "w2"))] | .[0].name // empty')
 		if [ -z "$victim" ]; then i=$((i - 1)); sleep 0.2; continue; fi
+		p=$(ls_pid "$victim")
 		tty=$(tty_of "$victim")
 		[ -n "$tty" ] && printf '\nchaos usage limit reached (%d)\n' "$i" >"$tty" 2>/dev/null
-		done_at=$(wait_event "'ratelimit'" "$victim" "$t0")
+		# Or its pane was being replaced as the line went in: it runs anew.
+		done_at=$(wait_event "'ratelimit'" "$victim" "$t0" "${p:-none}")
 		;;
 	6) # hold an exclusive lock on the store for a few seconds
 		name="exclusive lock"
@@ -211,11 +229,14 @@ for ((i = 1; i <= count; i++)); do
 		;;
 	7) # kill the tmux server: every agent started again
 		name="kill the tmux server"
+		declare -A before=()
+		for a in $AGENTS; do before[$a]=$(ls_pid "$a"); done
 		"$REAL_TMUX" -L "$VIGIL_SOCKET" kill-server 2>/dev/null
 		done_at=""
 		all=1
 		for a in $AGENTS; do
-			t=$(wait_event "'restart','resume'" "$a" "$t0") || { all=0; victim=$a; break; }
+			t=$(wait_event "'restart','resume'" "$a" "$t0" "${before[$a]:-none}") ||
+			    { all=0; victim=$a; break; }
 			[ -z "$done_at" ] || [ "$t" -gt "$done_at" ] && done_at=$t
 		done
 		[ $all = 1 ] || done_at=""
