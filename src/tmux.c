@@ -352,6 +352,19 @@ tmux_respawn(struct tmux *t, const char *target, const char *dir,
     char *const *argv, char *const *env, int *pid, char *err)
 {
 	struct strv a = {0};
+	/*
+	 * The new agent starts on a clean pane: what the last one left on
+	 * screen (a rate-limit line, say) must not be read as its own.
+	 */
+	strv_add(&a, "send-keys");
+	strv_add(&a, "-R");
+	strv_add(&a, "-t");
+	add_arg(&a, target);
+	add_sep(&a);
+	strv_add(&a, "clear-history");
+	strv_add(&a, "-t");
+	add_arg(&a, target);
+	add_sep(&a);
 	strv_add(&a, "respawn-pane");
 	strv_add(&a, "-k");
 	strv_add(&a, "-t");

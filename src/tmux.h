@@ -83,7 +83,9 @@ int tmux_launch(struct tmux *t, const struct tmux_launch *l, char pane_id[16],
 
 /*
  * tmux_respawn restarts the agent in an existing pane (respawn-pane -k, so
- * attached clients stay). target is %N or =NAME:.
+ * attached clients stay), the pane's screen reset and its history cleared
+ * first: what the last agent left there is not the new one's. target is
+ * %N or =NAME:.
  */
 int tmux_respawn(struct tmux *t, const char *target, const char *dir,
     char *const *argv, char *const *env, int *pid, char *err);

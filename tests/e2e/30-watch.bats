@@ -100,6 +100,15 @@ kinds() {
 	[ "$(field k pid)" != "$pid" ]
 }
 
+@test "a restarted agent starts on a clean pane: nothing of the last one is read again" {
+	# Its mark scrolls into the pane's history, where a capture still reads.
+	"$VIGIL" spawn c -- sh -c 'echo "run $$"; seq 55; sleep 2; exit 1'
+	start_watch
+	wait_for 10 has_event c restart
+	wait_for 5 screen_has c "run "
+	[ "$(screen c | grep -c '^run ')" -eq 1 ]
+}
+
 @test "a killed session is dead, and started again" {
 	"$VIGIL" spawn s -p fake
 	start_watch
