@@ -10,6 +10,7 @@
  * respawn-pane gets ARGV as separate words, so no shell is involved.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -476,75 +477,90 @@ tmux_capture(struct tmux *t, const char *target, int lines, struct buf *out,
 	return tmux_run(t, args, out, err);
 }
 
+/*
+ * quotable tells whether a target can go between single quotes in a tmux
+ * command file: no quote, no control character (names are [A-Za-z0-9_-]).
+ */
+static int
+quotable(const char *s)
+{
+	for (; *s; s++)
+		if (*s == '\'' || (unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+/*
+ * tmux_capture_many writes the captures as lines of a command file and has
+ * tmux source it: one exec however many panes (a command line is capped at
+ * 16 KiB by tmux's client, about 190 panes), and a pane that vanished only
+ * fails its own line, where in a chain (cmd ; cmd) it would stop the rest.
+ * After each pane a separator that carries its index: the pane's text can
+ * forge neither (a token made per call).
+ */
 int
 tmux_capture_many(struct tmux *t, char *const *targets, size_t n, int lines,
     struct buf *outs, int *ok, char *err)
 {
-	char start[24], sep[64];
-	snprintf(start, sizeof start, "-%d", lines > 0 ? lines : 0);
-	/* A token per call: pane text cannot forge the boundary. */
-	snprintf(sep, sizeof sep, "vigil-sep-%08lx%08lx", (unsigned long)random(),
+	char sep[64];
+	snprintf(sep, sizeof sep, "vigil-sep-%08lx%08lx-", (unsigned long)random(),
 	    (unsigned long)mono_ms());
 	size_t seplen = strlen(sep);
-	int last = TMUX_OK;
-
-	for (size_t i = 0; i < n; i++)
+	struct buf cmds = {0};
+	for (size_t i = 0; i < n; i++) {
 		ok[i] = 0;
-	size_t from = 0;
-	while (from < n) {
-		struct strv a = {0};
-		for (size_t i = from; i < n; i++) {
-			if (i > from)
-				add_sep(&a);
-			strv_add(&a, "capture-pane");
-			strv_add(&a, "-p");
-			strv_add(&a, "-J");
-			strv_add(&a, "-S");
-			strv_add(&a, start);
-			strv_add(&a, "-t");
-			add_arg(&a, targets[i]);
-			add_sep(&a);
-			strv_add(&a, "display-message");
-			strv_add(&a, "-p");
-			strv_add(&a, sep);
-		}
-		struct buf out = {0};
-		int rc = tmux_run(t, a.v, &out, err);
-		strv_free(&a);
-		if (rc == TMUX_TIMEOUT || rc == TMUX_NOEXEC || rc == TMUX_NOSERVER) {
-			buf_free(&out);
-			return rc;
-		}
-		/* Split at separator lines; each ends one pane's capture. */
-		const char *p = out.data ? out.data : "";
-		size_t i = from;
-		while (i < n) {
-			const char *hit = NULL;
-			for (const char *q = p; (q = strstr(q, sep)) != NULL; q += seplen) {
-				if ((q == out.data || q[-1] == '\n') && (q[seplen] == '\n' ||
-				    q[seplen] == '\0')) {
-					hit = q;
-					break;
-				}
-			}
-			if (hit == NULL)
-				break;
-			buf_reset(&outs[i]);
-			buf_add(&outs[i], p, (size_t)(hit - p));
-			ok[i] = 1;
-			p = hit + seplen;
-			if (*p == '\n')
-				p++;
-			i++;
-		}
-		buf_free(&out);
-		last = rc;
-		if (rc == TMUX_OK)
-			break;
-		/* The chain stopped at pane i (it vanished): skip it, go on. */
-		from = i + 1;
+		if (!quotable(targets[i]))
+			continue;
+		buf_printf(&cmds, "capture-pane -p -J -S -%d -t '%s' ; display-message -p %s%zu\n",
+		    lines > 0 ? lines : 0, targets[i], sep, i);
 	}
-	return last == TMUX_FAILED ? TMUX_OK : last;
+	const char *dir = getenv("TMPDIR");
+	char *path = xasprintf("%s/vigil-capture.XXXXXX", dir && *dir ? dir : "/tmp");
+	int fd = mkstemp(path);
+	FILE *fp = fd == -1 ? NULL : fdopen(fd, "w");
+	int bad = fp == NULL || fwrite(cmds.data ? cmds.data : "", 1, cmds.len, fp) != cmds.len;
+	if (fp != NULL && fclose(fp) != 0)
+		bad = 1;
+	else if (fp == NULL && fd != -1)
+		close(fd);
+	buf_free(&cmds);
+	if (bad) {
+		seterr(err, "cannot write the capture commands to '%s': %s", path, strerror(errno));
+		if (fd != -1)
+			unlink(path);
+		free(path);
+		return TMUX_FAILED;
+	}
+	char *args[] = {"source-file", path, NULL};
+	struct buf out = {0};
+	int rc = tmux_run(t, args, &out, err);
+	unlink(path);
+	free(path);
+	if (rc == TMUX_TIMEOUT || rc == TMUX_NOEXEC || rc == TMUX_NOSERVER) {
+		buf_free(&out);
+		return rc;
+	}
+	/* Split at separator lines; each ends the capture of the pane it names. */
+	const char *p = out.data ? out.data : "", *q = p;
+	while ((q = strstr(q, sep)) != NULL) {
+		const char *num = q + seplen, *e = num;
+		while (*e >= '0' && *e <= '9')
+			e++;
+		if ((q != out.data && q[-1] != '\n') || e == num || (*e != '\n' && *e != '\0')) {
+			q += seplen;
+			continue;
+		}
+		size_t i = (size_t)strtoull(num, NULL, 10);
+		if (i < n) {
+			buf_reset(&outs[i]);
+			buf_add(&outs[i], p, (size_t)(q - p));
+			ok[i] = 1;
+		}
+		p = q = *e == '\n' ? e + 1 : e;
+	}
+	buf_free(&out);
+	/* A pane that vanished fails its line and makes tmux exit 1: not ours. */
+	return rc == TMUX_FAILED ? TMUX_OK : rc;
 }
 
 int

@@ -113,9 +113,10 @@ int tmux_capture(struct tmux *t, const char *target, int lines, struct buf *out,
     char *err);
 
 /*
- * tmux_capture_many captures the last lines of n panes in one exec. outs[i]
- * receives pane i's text; ok[i] is 1 when pane i was captured. A pane that
- * vanished between listing and capture only loses its own capture.
+ * tmux_capture_many captures the last lines of n panes in one exec (a
+ * command file in $TMPDIR that tmux sources). outs[i] receives pane i's
+ * text; ok[i] is 1 when pane i was captured. A pane that vanished between
+ * listing and capture only loses its own capture.
  */
 int tmux_capture_many(struct tmux *t, char *const *targets, size_t n, int lines,
     struct buf *outs, int *ok, char *err);

@@ -245,3 +245,20 @@ kinds() {
 	[ "$(count_events eof done)" = 0 ]
 	wait_for 10 state_is eof working
 }
+
+@test "a tick costs two tmux execs however many agents: 200 panes, every one captured" {
+	local i
+	for ((i = 1; i <= 200; i++)); do
+		"$VIGIL" spawn "s$i" -- sleep 1000 >/dev/null
+	done
+	"$VIGIL" watch --once 2>/dev/null # booting -> working
+	# A tmux first on PATH that counts its runs.
+	mkdir -p "$T/bin"
+	printf '#!/bin/sh\necho x >>"%s"\nexec "%s" "$@"\n' "$T/execs" "$(command -v tmux)" \
+		>"$T/bin/tmux"
+	chmod +x "$T/bin/tmux"
+	PATH="$T/bin:$PATH" "$VIGIL" watch --once 2>/dev/null
+	[ "$(wc -l <"$T/execs")" -eq 2 ]
+	# One tmux command line holds about 190 captures: all 200 were read.
+	[ "$(sqlite3 "$VIGIL_HOME/vigil.db" "SELECT count(*) FROM agents WHERE hash IS NOT NULL")" -eq 200 ]
+}
