@@ -10,7 +10,6 @@
  * respawn-pane gets ARGV as separate words, so no shell is involved.
  */
 #include <errno.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -519,13 +518,16 @@ tmux_capture_many(struct tmux *t, char *const *targets, size_t n, int lines,
 	int fd = mkstemp(path);
 	FILE *fp = fd == -1 ? NULL : fdopen(fd, "w");
 	int bad = fp == NULL || fwrite(cmds.data ? cmds.data : "", 1, cmds.len, fp) != cmds.len;
-	if (fp != NULL && fclose(fp) != 0)
+	int e = errno;
+	if (fp != NULL && fclose(fp) != 0 && !bad) {
 		bad = 1;
-	else if (fp == NULL && fd != -1)
+		e = errno;
+	} else if (fp == NULL && fd != -1) {
 		close(fd);
+	}
 	buf_free(&cmds);
 	if (bad) {
-		seterr(err, "cannot write the capture commands to '%s': %s", path, strerror(errno));
+		seterr(err, "cannot write the capture commands to '%s': %s", path, strerror(e));
 		if (fd != -1)
 			unlink(path);
 		free(path);

@@ -631,7 +631,7 @@ decide(struct agent *a, const struct obs *o, const int64_t *crash_times,
 			}
 			screen(a, o, crash_times, ncrash, cfg, now, d);
 			return;
-		} else if (d->wake == 0 || a->last_seen + cfg->boot_grace < d->wake) {
+		} else {
 			/* Else the wrapper is starting or ending: wait a while. */
 			d->wake = a->last_seen + cfg->boot_grace;
 		}
