@@ -15,6 +15,7 @@ command -v bats >/dev/null 2>&1 || add bats
 command -v git >/dev/null 2>&1 || add git
 command -v mandoc >/dev/null 2>&1 || add mandoc
 command -v jq >/dev/null 2>&1 || add jq
+command -v sqlite3 >/dev/null 2>&1 || add sqlite3
 [ -e /usr/share/zoneinfo/Europe/Rome ] || add tzdata
 
 # Libraries: pkg-config module -> Debian package.
