@@ -613,8 +613,12 @@ decide(struct agent *a, const struct obs *o, const int64_t *crash_times,
 			snprintf(why, sizeof why, "ended, status unknown");
 		ended(a, NULL, why, o->exited, o->status, crash_times, ncrash, cfg, now, d);
 	} else if (o->agent_pid == 0 || (o->named && !o->agent_found && a->seen_proc)) {
-		if (o->named && a->seen_proc) {
-			/* The pane lives on (a shell), the agent's process is gone. */
+		if (o->named && a->seen_proc && o->agent_pid) {
+			/*
+			 * The pane lives on (a shell under the wrapper), the agent's
+			 * process is gone. With nothing under the wrapper, it is
+			 * ending instead, and its exit file tells how (below).
+			 */
 			snprintf(why, sizeof why, "process '%s' gone from a live pane",
 			    o->named);
 			ended(a, ST_ZOMBIE, why, 0, 0, crash_times, ncrash, cfg, now, d);

@@ -393,7 +393,12 @@ test_zombie_only_after_the_process_was_seen(void **state)
 	o.agent_pid = 700;
 	run(f, &o, T0 + 2000, &d);
 	assert_int_equal(f->a.seen_proc, 1);
+	/* Nothing under the wrapper: it is ending, its exit file comes next. */
 	o.agent_found = 0;
+	o.agent_pid = 0;
+	run(f, &o, T0 + 2100, &d);
+	assert_int_equal(d.nevents, 0);
+	assert_true(d.wake > T0 + 2100);
 	o.agent_pid = 600;
 	run(f, &o, T0 + 3000, &d);
 	assert_true(has_event(&d, "zombie"));
