@@ -105,8 +105,10 @@ is_noserver(const char *msg)
 	    strstr(msg, "server exited unexpectedly") != NULL;
 }
 
-int
-tmux_run(struct tmux *t, char *const *args, struct buf *out, char *err)
+/* run_with runs tmux with args and, when in is not NULL, that on its stdin. */
+static int
+run_with(struct tmux *t, char *const *args, const struct buf *in, struct buf *out,
+    char *err)
 {
 	struct strv argv = {0};
 	struct child_result r;
@@ -120,6 +122,8 @@ tmux_run(struct tmux *t, char *const *args, struct buf *out, char *err)
 		.env = t->env.v,
 		.timeout_ms = t->timeout,
 		.max_out = 64u << 20,
+		.input = in ? (in->data ? in->data : "") : NULL,
+		.input_len = in ? in->len : 0,
 	};
 	t->execs++;
 	int rc = child_run(&o, &r, err);
@@ -149,6 +153,12 @@ tmux_run(struct tmux *t, char *const *args, struct buf *out, char *err)
 	}
 	child_result_free(&r);
 	return result;
+}
+
+int
+tmux_run(struct tmux *t, char *const *args, struct buf *out, char *err)
+{
+	return run_with(t, args, NULL, out, err);
 }
 
 #define PANE_FORMAT \
@@ -490,8 +500,8 @@ quotable(const char *s)
 }
 
 /*
- * tmux_capture_many writes the captures as lines of a command file and has
- * tmux source it: one exec however many panes (a command line is capped at
+ * tmux_capture_many gives tmux the captures as lines of a command file on
+ * its stdin (source-file -): one exec however many panes (a command line is capped at
  * 16 KiB by tmux's client, about 190 panes), and a pane that vanished only
  * fails its own line, where in a chain (cmd ; cmd) it would stop the rest.
  * After each pane a separator that carries its index: the pane's text can
@@ -513,31 +523,10 @@ tmux_capture_many(struct tmux *t, char *const *targets, size_t n, int lines,
 		buf_printf(&cmds, "capture-pane -p -J -S -%d -t '%s' ; display-message -p %s%zu\n",
 		    lines > 0 ? lines : 0, targets[i], sep, i);
 	}
-	const char *dir = getenv("TMPDIR");
-	char *path = xasprintf("%s/vigil-capture.XXXXXX", dir && *dir ? dir : "/tmp");
-	int fd = mkstemp(path);
-	FILE *fp = fd == -1 ? NULL : fdopen(fd, "w");
-	int bad = fp == NULL || fwrite(cmds.data ? cmds.data : "", 1, cmds.len, fp) != cmds.len;
-	int e = errno;
-	if (fp != NULL && fclose(fp) != 0 && !bad) {
-		bad = 1;
-		e = errno;
-	} else if (fp == NULL && fd != -1) {
-		close(fd);
-	}
-	buf_free(&cmds);
-	if (bad) {
-		seterr(err, "cannot write the capture commands to '%s': %s", path, strerror(e));
-		if (fd != -1)
-			unlink(path);
-		free(path);
-		return TMUX_FAILED;
-	}
-	char *args[] = {"source-file", path, NULL};
+	char *args[] = {"source-file", "-", NULL};
 	struct buf out = {0};
-	int rc = tmux_run(t, args, &out, err);
-	unlink(path);
-	free(path);
+	int rc = run_with(t, args, &cmds, &out, err);
+	buf_free(&cmds);
 	if (rc == TMUX_TIMEOUT || rc == TMUX_NOEXEC || rc == TMUX_NOSERVER) {
 		buf_free(&out);
 		return rc;

@@ -114,7 +114,7 @@ int tmux_capture(struct tmux *t, const char *target, int lines, struct buf *out,
 
 /*
  * tmux_capture_many captures the last lines of n panes in one exec (a
- * command file in $TMPDIR that tmux sources). outs[i] receives pane i's
+ * command file that tmux sources from its stdin). outs[i] receives pane i's
  * text; ok[i] is 1 when pane i was captured. A pane that vanished between
  * listing and capture only loses its own capture.
  */
