@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "proc.h"
 #include "run.h"
 #include "util.h"
 
@@ -196,5 +197,7 @@ run_child(pid_t pane_pid)
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
-	return (pid_t)atoi(buf);
+	/* A child that has ended but is not reaped yet is the wrapper ending. */
+	pid_t pid = (pid_t)atoi(buf);
+	return proc_alive(pid) ? pid : 0;
 }

@@ -34,7 +34,10 @@ char *run_exit_path(const char *home, const char *name);
 int run_exit_read(const char *home, const char *name, pid_t pane_pid, int *status,
     int *hup);
 
-/* run_child returns the wrapper's child (the agent) of pane_pid, or 0. */
+/*
+ * run_child returns the wrapper's child (the agent) of pane_pid, or 0 when
+ * there is none or it has ended and awaits its reaping.
+ */
 pid_t run_child(pid_t pane_pid);
 
 #endif
