@@ -33,7 +33,9 @@ LDLIBS = $(PKG_LIBS) -lm
 
 SRCS = $(sort $(wildcard src/*.c watchdog/*.c triage/*.c))
 LIB_SRCS = $(filter-out src/main.c,$(SRCS))
-LIB_OBJS = $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
+LIB_OBJS = $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS)) $(BUILD)/gen/prompts-builtin.o
+# The templates in prompts/, compiled in as the last place prompt_load looks.
+PROMPTS = $(sort $(wildcard prompts/*.md))
 HDRS = $(wildcard src/*.h watchdog/*.h triage/*.h)
 UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -56,6 +58,14 @@ all: $(VIGIL_BIN)
 
 $(BUILD)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/gen/prompts-builtin.c: $(PROMPTS) build-aux/embed.sh
+	@mkdir -p $(dir $@)
+	$(Q)build-aux/embed.sh $(PROMPTS) >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/prompts-builtin.o: $(BUILD)/gen/prompts-builtin.c src/prompts.h
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -128,7 +138,7 @@ FUZZ_CFLAGS = $(WARN) -Wno-string-concatenation -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined -fsanitize=fuzzer-no-link -D_GNU_SOURCE \
 	-DVIGIL_DATADIR='"$(DATADIR)"' -Isrc -Iwatchdog -Itriage $(PKG_CFLAGS)
-FUZZ_OBJS = $(patsubst %.c,$(FUZZ_BUILD)/%.o,$(LIB_SRCS))
+FUZZ_OBJS = $(patsubst %.c,$(FUZZ_BUILD)/%.o,$(LIB_SRCS)) $(FUZZ_BUILD)/gen/prompts-builtin.o
 FUZZ_BINS = $(patsubst %,$(FUZZ_BUILD)/fuzz_%,$(FUZZ_TARGETS))
 # Longest input per target: a config file, a duration, a few screen lines
 # around a rate-limit message, a triage answer, a captured pane, a template.
@@ -144,6 +154,14 @@ FUZZ_OPTS_config = -close_fd_mask=2
 
 $(FUZZ_BUILD)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/gen/prompts-builtin.c: $(PROMPTS) build-aux/embed.sh
+	@mkdir -p $(dir $@)
+	$(Q)build-aux/embed.sh $(PROMPTS) >$@.tmp && mv $@.tmp $@
+
+$(FUZZ_BUILD)/gen/prompts-builtin.o: $(FUZZ_BUILD)/gen/prompts-builtin.c src/prompts.h
 	@echo "  CC      $<"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 

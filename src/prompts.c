@@ -1,7 +1,8 @@
 /*
  * prompts.c - find and read a prompt template. The binary's own location
  * comes first after the config, so that a build tree uses its own
- * prompts/ and an installed vigil the ones installed with it.
+ * prompts/ and an installed vigil the ones installed with it; the copy
+ * built into the binary comes last.
  */
 #include <errno.h>
 #include <libgen.h>
@@ -45,6 +46,13 @@ prompt_load(const struct config *cfg, const char *name, struct buf *out, char *e
 				break;
 		}
 	}
+	for (size_t i = 0; rc == -1 && !(cfg && cfg->prompts_dir) &&
+	    prompt_builtins[i].name; i++)
+		if (strcmp(prompt_builtins[i].name, name) == 0) {
+			buf_reset(out);
+			buf_add(out, prompt_builtins[i].text, prompt_builtins[i].len);
+			rc = 0;
+		}
 	if (rc == -1 && !(cfg && cfg->prompts_dir))
 		seterr(err, "prompt template '%s' not found (looked next to the binary and in "
 		    "%s/prompts; set [prompts] dir)", name, VIGIL_DATADIR);

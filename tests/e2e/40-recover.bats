@@ -117,6 +117,21 @@ hojson() {
 	[[ "$output" == *"CHANGED since the checkpoint: the branch was main and is now elsewhere"* ]]
 }
 
+@test "a vigil copied without its prompts dir fills the same prompt from its built-in copy" {
+	"$VIGIL" spawn c1 -C "$T" -t "port the tests" -- fake-agent prompt
+	"$VIGIL" stop c1 --reason "copied"
+	mkdir "$T/bin"
+	cp "$VIGIL" "$T/bin/vigil"
+	want=$("$VIGIL" resume c1 --dry-run)
+	[[ "$want" == *"port the tests"* ]]
+	[ "$("$T/bin/vigil" resume c1 --dry-run)" = "$want" ]
+	[ "$(field c1 state)" = stopped ]
+	# A [prompts] dir set in the config is the only place looked at.
+	printf '[prompts]\ndir = %s\n' "$T/none" >>"$VIGIL_CONFIG"
+	must_fail 1 "$T/bin/vigil" resume c1 --dry-run
+	[[ "$ERR" == *"$T/none/resume.md"* ]]
+}
+
 @test "resume starts the agent with the preset's resume command and types the prompt, once" {
 	cat >>"$VIGIL_CONFIG" <<-CONF
 	[preset fakeres]
