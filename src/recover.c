@@ -681,8 +681,11 @@ resume_launch(struct vigil_ctx *ctx, struct agent *a, int64_t handoff_id, int64_
 	if ((rc = resume_argv(ctx, a, &argv, &fresh, err)) != 0)
 		goto out;
 	int typed = resume_types_prompt(argv.v);
-	if (typed && (rc = resume_prompt(ctx, a, handoff_id, &prompt, err)) != 0)
+	if (typed && (rc = resume_prompt(ctx, a, handoff_id, &prompt, err)) != 0) {
+		if (rc != STORE_BUSY)
+			rc = RESUME_NOPROMPT;
 		goto out;
+	}
 
 	struct agent_env env = {ctx->home, ctx->socket, ctx->cfg->path};
 	int has = tmux_has_session(ctx->tmux, a->name, why);

@@ -28,6 +28,7 @@ struct vigil_ctx;
 #define RECOVER_TEXT_MAX 65536 /* longest summary, pending, questions, reason */
 #define RECOVER_FILES_MAX 50   /* changed files a checkpoint lists (all are counted) */
 #define RESUME_PENDING 1       /* resume_start: started, prompt left for the watchdog */
+#define RESUME_NOPROMPT -40    /* resume_launch: the prompt could not be filled; nothing started */
 
 /*
  * checkpoint_take records a checkpoint of a at now: its task, the notes
@@ -106,7 +107,9 @@ int resume_prompt(struct vigil_ctx *ctx, const struct agent *a, int64_t handoff_
  * (state booting, tier 0, pid, pane, session, started; counters of
  * restarts and crashes are the caller's) with the resume prompt in pending
  * for whoever types it (resume_type, or the watchdog); the handoff is marked
- * resumed; event resume. a is updated in place and written whole. This is
+ * resumed; event resume. a is updated in place and written whole.
+ * RESUME_NOPROMPT when the resume prompt could not be filled (err says why):
+ * nothing was started and nothing changed. This is
  * what the watchdog calls for a restart when handoff_open finds a handoff.
  */
 int resume_launch(struct vigil_ctx *ctx, struct agent *a, int64_t handoff_id, int64_t now,

@@ -7,6 +7,7 @@
  * still asks for it: a `stop` that came between the decision and the
  * launch wins, and no agent is started behind a person's back.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,12 +163,24 @@ launch_one(struct watch *w, struct todo *t, int64_t now)
 	}
 	struct strv argv = {0};
 	struct agent_env env = {ctx->home, ctx->socket, ctx->cfg->path};
+	struct devent noprompt = {.kind = NULL};
 	int64_t hid;
-	int rc;
-	/* A restart goes through resume whenever a handoff waits. */
+	int rc = 0, fresh = 1;
+	/*
+	 * A restart goes through resume whenever a handoff waits. A resume
+	 * prompt that cannot be filled (a broken template) must not keep the
+	 * agent down all night: it starts afresh, the handoff left open.
+	 */
 	if (handoff_open(ctx->store, &cur, &hid, NULL) == 0) {
 		rc = resume_launch(ctx, &cur, hid, now, why);
-	} else {
+		if ((fresh = rc == RESUME_NOPROMPT)) {
+			noprompt.kind = "error";
+			snprintf(noprompt.detail, sizeof noprompt.detail,
+			    "cannot resume from handoff %" PRId64 ", starting afresh: %.200s",
+			    hid, why);
+		}
+	}
+	if (fresh) {
 		rc = argv_from_json(cur.argv, &argv, why);
 		if (rc == 0)
 			rc = t->session ? agent_respawn(ctx->tmux, &env, &cur, argv.v, now, why) :
@@ -178,16 +191,20 @@ launch_one(struct watch *w, struct todo *t, int64_t now)
 	}
 	strv_free(&argv);
 	struct decision d = {0};
+	if (noprompt.kind)
+		store_event_add(ctx->store, now, cur.name, noprompt.kind, 0, noprompt.detail, NULL);
 	if (rc != 0) {
 		int64_t times[STORE_CRASHES_KEPT];
 		int n = store_crash_times(ctx->store, cur.name, times, STORE_CRASHES_KEPT, NULL);
 		decide_launch_failed(&cur, why, times, n < 0 ? 0 : n, ctx->cfg, now, &d);
 		if (d.crashed)
 			store_crash_add(ctx->store, cur.name, now, -1, 0, NULL);
-		record_events(ctx->store, now, cur.name, &d, NULL);
 	}
+	record_events(ctx->store, now, cur.name, &d, NULL);
 	if (store_agent_update(ctx->store, &cur, NULL) == 0 &&
 	    store_commit(ctx->store, NULL) == 0) {
+		if (noprompt.kind)
+			print_event(now, cur.name, &noprompt);
 		for (int i = 0; i < d.nevents; i++)
 			print_event(now, cur.name, &d.events[i]);
 		want_pid(w, cur.pid);

@@ -132,6 +132,23 @@ hojson() {
 	[[ "$ERR" == *"$T/none/resume.md"* ]]
 }
 
+@test "a resume prompt that cannot be filled does not keep a crashed agent down" {
+	mkdir "$T/prompts"
+	printf '[prompts]\ndir = %s\n' "$T/prompts" >>"$VIGIL_CONFIG"
+	"$VIGIL" spawn b1 -p fake
+	start_watch
+	wait_for 10 state_is b1 working
+	"$VIGIL" handoff b1 --reason "before the night"
+	pid=$(field b1 pid)
+	kill -9 "$pid"
+	wait_for 10 has_event b1 error "cannot resume from handoff 1, starting afresh"
+	wait_for 10 state_is b1 working
+	[ "$(field b1 pid)" != "$pid" ]
+	# Started afresh: the handoff still waits for a resume.
+	[ "$(hojson b1 resumed)" = null ]
+	! has_event b1 resume
+}
+
 @test "resume starts the agent with the preset's resume command and types the prompt, once" {
 	cat >>"$VIGIL_CONFIG" <<-CONF
 	[preset fakeres]
