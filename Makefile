@@ -61,7 +61,8 @@ $(BUILD)/%.o: %.c $(HDRS)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/gen/prompts-builtin.c: $(PROMPTS) build-aux/embed.sh
+# For every build dir (default, san, fuzz).
+%/gen/prompts-builtin.c: $(PROMPTS) build-aux/embed.sh
 	@mkdir -p $(dir $@)
 	$(Q)build-aux/embed.sh $(PROMPTS) >$@.tmp && mv $@.tmp $@
 
@@ -156,10 +157,6 @@ $(FUZZ_BUILD)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
-
-$(FUZZ_BUILD)/gen/prompts-builtin.c: $(PROMPTS) build-aux/embed.sh
-	@mkdir -p $(dir $@)
-	$(Q)build-aux/embed.sh $(PROMPTS) >$@.tmp && mv $@.tmp $@
 
 $(FUZZ_BUILD)/gen/prompts-builtin.o: $(FUZZ_BUILD)/gen/prompts-builtin.c src/prompts.h
 	@echo "  CC      $<"

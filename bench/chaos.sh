@@ -107,7 +107,7 @@ ls_pid() {
 }
 # is_agent PID: PID runs a fake agent (bash fake-agent ...), not its wrapper
 # (vigil _run ... -- fake-agent ...).
-is_agent() { tr '\0' '\n' <"/proc/$1/cmdline" 2>/dev/null | head -2 | grep -q '/fake-agent$'; }
+is_agent() { tr '\0' '\n' 2>/dev/null <"/proc/$1/cmdline" | head -2 | grep -q '/fake-agent$'; }
 # agent_pid NAME: the pid of NAME's agent process, once it runs, or "".
 agent_pid() {
 	local k p
