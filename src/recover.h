@@ -107,10 +107,10 @@ int resume_prompt(struct vigil_ctx *ctx, const struct agent *a, int64_t handoff_
  * (state booting, tier 0, pid, pane, session, started; counters of
  * restarts and crashes are the caller's) with the resume prompt in pending
  * for whoever types it (resume_type, or the watchdog); the handoff is marked
- * resumed; event resume. a is updated in place and written whole.
- * RESUME_NOPROMPT when the resume prompt could not be filled (err says why):
- * nothing was started and nothing changed. This is
+ * resumed; event resume. a is updated in place and written whole. This is
  * what the watchdog calls for a restart when handoff_open finds a handoff.
+ * RESUME_NOPROMPT when the resume prompt could not be filled (err says why):
+ * nothing was started and nothing changed.
  */
 int resume_launch(struct vigil_ctx *ctx, struct agent *a, int64_t handoff_id, int64_t now,
     char *err);

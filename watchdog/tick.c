@@ -199,8 +199,8 @@ launch_one(struct watch *w, struct todo *t, int64_t now)
 		decide_launch_failed(&cur, why, times, n < 0 ? 0 : n, ctx->cfg, now, &d);
 		if (d.crashed)
 			store_crash_add(ctx->store, cur.name, now, -1, 0, NULL);
+		record_events(ctx->store, now, cur.name, &d, NULL);
 	}
-	record_events(ctx->store, now, cur.name, &d, NULL);
 	if (store_agent_update(ctx->store, &cur, NULL) == 0 &&
 	    store_commit(ctx->store, NULL) == 0) {
 		if (noprompt.kind)
