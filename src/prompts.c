@@ -23,40 +23,41 @@
 int
 prompt_load(const struct config *cfg, const char *name, struct buf *out, char *err)
 {
+	int rc = -1;
+	buf_reset(out);
+	/* A configured dir is the only place: no silent fallback. */
+	if (cfg && cfg->prompts_dir) {
+		char *path = xasprintf("%s/%s", cfg->prompts_dir, name);
+		rc = read_file(path, PROMPT_MAX, out, err);
+		free(path);
+		return rc;
+	}
 	char self[4096];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
 	self[n > 0 ? n : 0] = '\0';
 	char *bindir = xstrdup(n > 0 ? dirname(self) : ".");
-	char *cand[5];
-	int nc = 0;
-	if (cfg && cfg->prompts_dir)
-		cand[nc++] = xasprintf("%s/%s", cfg->prompts_dir, name);
-	cand[nc++] = xasprintf("%s/prompts/%s", bindir, name);
-	cand[nc++] = xasprintf("%s/../../prompts/%s", bindir, name); /* build/<kind>/vigil */
-	cand[nc++] = xasprintf("%s/../share/vigil/prompts/%s", bindir, name);
-	cand[nc++] = xasprintf("%s/prompts/%s", VIGIL_DATADIR, name);
+	char *cand[] = {
+		xasprintf("%s/prompts/%s", bindir, name),
+		xasprintf("%s/../../prompts/%s", bindir, name), /* build/<kind>/vigil */
+		xasprintf("%s/../share/vigil/prompts/%s", bindir, name),
+		xasprintf("%s/prompts/%s", VIGIL_DATADIR, name),
+	};
 	free(bindir);
-	int rc = -1;
-	for (int i = 0; i < nc && rc == -1; i++) {
-		/* A configured dir is the only place: no silent fallback. */
-		if (access(cand[i], R_OK) == 0 || (i == 0 && cfg && cfg->prompts_dir)) {
+	for (size_t i = 0; i < sizeof cand / sizeof *cand; i++) {
+		if (rc == -1 && access(cand[i], R_OK) == 0) {
 			buf_reset(out);
 			rc = read_file(cand[i], PROMPT_MAX, out, err);
-			if (i == 0 && cfg && cfg->prompts_dir)
-				break;
 		}
+		free(cand[i]);
 	}
-	for (size_t i = 0; rc == -1 && !(cfg && cfg->prompts_dir) &&
-	    prompt_builtins[i].name; i++)
+	for (size_t i = 0; rc == -1 && prompt_builtins[i].name; i++)
 		if (strcmp(prompt_builtins[i].name, name) == 0) {
 			buf_reset(out);
 			buf_add(out, prompt_builtins[i].text, prompt_builtins[i].len);
 			rc = 0;
 		}
-	if (rc == -1 && !(cfg && cfg->prompts_dir))
+	if (rc == -1)
 		seterr(err, "prompt template '%s' not found (looked next to the binary and in "
 		    "%s/prompts; set [prompts] dir)", name, VIGIL_DATADIR);
-	for (int i = 0; i < nc; i++)
-		free(cand[i]);
 	return rc;
 }
